@@ -1,0 +1,193 @@
+/**
+ * The only module that imports better-sqlite3. One SQLite file per index folder: articles (with
+ * their full text, the source of every quote), sentences, chunks (with their vectors, so an
+ * incremental build reuses them), and a contentless FTS5 table over stemmed chunk text.
+ */
+import Database from 'better-sqlite3';
+import type { ArticleMeta } from './ingest.js';
+
+export interface StoredArticle {
+  /** Row id inside this index (not stable across builds). */
+  readonly row: number;
+  readonly id: string;
+  readonly file: string;
+  readonly meta: ArticleMeta;
+  readonly text: string;
+  readonly hash: string;
+}
+
+export interface StoredSentence {
+  readonly id: number;
+  readonly article: number;
+  readonly start: number;
+  readonly end: number;
+  readonly paragraph: number;
+  readonly heading: boolean;
+}
+
+export interface StoredChunk {
+  readonly id: number;
+  readonly article: number;
+  readonly start: number;
+  readonly end: number;
+  /** Global sentence ids, inclusive. */
+  readonly firstSentence: number;
+  readonly lastSentence: number;
+}
+
+const SCHEMA = `
+CREATE TABLE articles (
+  row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, title TEXT NOT NULL,
+  source TEXT, author TEXT, date TEXT, url TEXT, lang TEXT, text TEXT NOT NULL, hash TEXT NOT NULL
+);
+CREATE TABLE sentences (
+  id INTEGER PRIMARY KEY, article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+  paragraph INTEGER NOT NULL, heading INTEGER NOT NULL
+);
+CREATE INDEX sentences_article ON sentences(article);
+CREATE TABLE chunks (
+  id INTEGER PRIMARY KEY, article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+  first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL, text_hash TEXT NOT NULL, vector BLOB
+);
+CREATE INDEX chunks_article ON chunks(article);
+CREATE INDEX chunks_hash ON chunks(text_hash);
+CREATE VIRTUAL TABLE chunks_fts USING fts5(stems, content='', tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+`;
+
+export interface StoreWriter {
+  addArticle(article: Omit<StoredArticle, 'row'>): number;
+  addSentence(sentence: Omit<StoredSentence, 'id'>): number;
+  addChunk(chunk: Omit<StoredChunk, 'id'> & { textHash: string; vector: Float32Array | null; stems: string }): number;
+  /** Everything written so far becomes visible atomically. */
+  commit(): void;
+  close(): void;
+}
+
+export function createStoreDb(file: string): StoreWriter {
+  const db = new Database(file);
+  db.pragma('journal_mode = OFF'); // a fresh file in a private folder: a crash means the folder is discarded
+  db.pragma('synchronous = OFF');
+  db.exec(SCHEMA);
+  const insArticle = db.prepare('INSERT INTO articles (id, file, title, source, author, date, url, lang, text, hash) VALUES (?,?,?,?,?,?,?,?,?,?)');
+  const insSentence = db.prepare('INSERT INTO sentences (article, start, "end", paragraph, heading) VALUES (?,?,?,?,?)');
+  const insChunk = db.prepare('INSERT INTO chunks (article, start, "end", first_sentence, last_sentence, text_hash, vector) VALUES (?,?,?,?,?,?,?)');
+  const insFts = db.prepare('INSERT INTO chunks_fts (rowid, stems) VALUES (?, ?)');
+  db.exec('BEGIN');
+  return {
+    addArticle(a) {
+      const m = a.meta;
+      return Number(insArticle.run(a.id, a.file, m.title, m.source ?? null, m.author ?? null, m.date ?? null, m.url ?? null, m.lang ?? null, a.text, a.hash).lastInsertRowid);
+    },
+    addSentence(s) {
+      return Number(insSentence.run(s.article, s.start, s.end, s.paragraph, s.heading ? 1 : 0).lastInsertRowid);
+    },
+    addChunk(c) {
+      const vector = c.vector ? Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength) : null;
+      const id = Number(insChunk.run(c.article, c.start, c.end, c.firstSentence, c.lastSentence, c.textHash, vector).lastInsertRowid);
+      insFts.run(id, c.stems);
+      return id;
+    },
+    commit() {
+      db.exec('COMMIT');
+      db.exec("INSERT INTO chunks_fts(chunks_fts) VALUES('optimize')");
+    },
+    close() {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      db.close();
+    },
+  };
+}
+
+export interface StoreReader {
+  articles(): StoredArticle[];
+  article(row: number): StoredArticle | undefined;
+  articleById(id: string): StoredArticle | undefined;
+  chunk(id: number): StoredChunk | undefined;
+  sentencesOf(article: number, from: number, to: number): StoredSentence[];
+  /** BM25 over stemmed chunk text; higher score is better. */
+  lexicalSearch(stems: readonly string[], k: number): Array<{ chunk: number; score: number }>;
+  /** Number of chunks containing each stem. */
+  documentFrequencies(stems: readonly string[]): Map<string, number>;
+  chunkCount(): number;
+  /** Every chunk's vector by its text hash: what an incremental build reuses. */
+  vectorsByTextHash(): Map<string, Float32Array>;
+  chunkVectors(): Iterable<{ id: number; vector: Float32Array }>;
+  close(): void;
+}
+
+interface ArticleRow { row: number; id: string; file: string; title: string; source: string | null; author: string | null; date: string | null; url: string | null; lang: string | null; text: string; hash: string }
+
+function toArticle(r: ArticleRow): StoredArticle {
+  const meta: ArticleMeta = { title: r.title };
+  if (r.source) meta.source = r.source;
+  if (r.author) meta.author = r.author;
+  if (r.date) meta.date = r.date;
+  if (r.url) meta.url = r.url;
+  if (r.lang) meta.lang = r.lang;
+  return { row: r.row, id: r.id, file: r.file, meta, text: r.text, hash: r.hash };
+}
+
+function toVector(blob: Buffer): Float32Array {
+  // Copy: the Buffer may not be 4-byte aligned.
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return new Float32Array(copy.buffer);
+}
+
+export function openStoreDb(file: string): StoreReader {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const articleCache = new Map<number, StoredArticle>();
+  const qArticle = db.prepare('SELECT * FROM articles WHERE row = ?');
+  const qArticleById = db.prepare('SELECT * FROM articles WHERE id = ?');
+  const qChunk = db.prepare('SELECT id, article, start, "end", first_sentence AS firstSentence, last_sentence AS lastSentence FROM chunks WHERE id = ?');
+  const qSentences = db.prepare('SELECT id, article, start, "end", paragraph, heading FROM sentences WHERE article = ? AND id BETWEEN ? AND ? ORDER BY id');
+  const qLexical = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?');
+  const qDf = db.prepare('SELECT doc FROM chunks_vocab WHERE term = ?');
+  const qCount = db.prepare('SELECT count(*) AS n FROM chunks');
+  return {
+    articles: () => (db.prepare('SELECT * FROM articles ORDER BY id').all() as ArticleRow[]).map(toArticle),
+    article(row) {
+      let a = articleCache.get(row);
+      if (!a) {
+        const r = qArticle.get(row) as ArticleRow | undefined;
+        if (!r) return undefined;
+        a = toArticle(r);
+        if (articleCache.size > 2000) articleCache.clear();
+        articleCache.set(row, a);
+      }
+      return a;
+    },
+    articleById(id) {
+      const r = qArticleById.get(id) as ArticleRow | undefined;
+      return r ? toArticle(r) : undefined;
+    },
+    chunk: (id) => qChunk.get(id) as StoredChunk | undefined,
+    sentencesOf: (article, from, to) =>
+      (qSentences.all(article, from, to) as Array<Omit<StoredSentence, 'heading'> & { heading: number }>).map((s) => ({ ...s, heading: s.heading === 1 })),
+    lexicalSearch(stems, k) {
+      if (stems.length === 0) return [];
+      const match = stems.map((s) => `"${s.replace(/"/g, '""')}"`).join(' OR ');
+      return qLexical.all(match, k) as Array<{ chunk: number; score: number }>;
+    },
+    documentFrequencies(stems) {
+      const out = new Map<string, number>();
+      for (const s of stems) out.set(s, (qDf.get(s) as { doc: number } | undefined)?.doc ?? 0);
+      return out;
+    },
+    chunkCount: () => (qCount.get() as { n: number }).n,
+    vectorsByTextHash() {
+      const out = new Map<string, Float32Array>();
+      for (const r of db.prepare('SELECT text_hash AS h, vector AS v FROM chunks WHERE vector IS NOT NULL').iterate() as Iterable<{ h: string; v: Buffer }>) {
+        out.set(r.h, toVector(r.v));
+      }
+      return out;
+    },
+    *chunkVectors() {
+      for (const r of db.prepare('SELECT id, vector AS v FROM chunks WHERE vector IS NOT NULL ORDER BY id').iterate() as Iterable<{ id: number; v: Buffer }>) {
+        yield { id: r.id, vector: toVector(r.v) };
+      }
+    },
+    close: () => db.close(),
+  };
+}

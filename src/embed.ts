@@ -1,0 +1,151 @@
+/**
+ * embed: the only module that imports transformers.js. Feature extraction with mean pooling and
+ * normalization; prefixes ("query: ", "passage: ") are part of the model's settings. The model is
+ * loaded once, lazily, and memoised by the caller holding the Embedder.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BelegError, ModelLoadError, errorMessage } from './errors.js';
+
+export interface Embedder {
+  readonly modelId: string;
+  readonly dimensions: number;
+  /** Embed passages (chunks, sentences) for the index. */
+  embedPassages(texts: readonly string[]): Promise<number[][]>;
+  /** Embed a question. */
+  embedQuery(text: string): Promise<number[]>;
+}
+
+export interface ModelSettings {
+  readonly queryPrefix: string;
+  readonly passagePrefix: string;
+}
+
+export interface EmbedderOptions {
+  /** Hub id ("Xenova/multilingual-e5-small") or an absolute model folder. */
+  modelId: string;
+  /** Where hub downloads are cached; default: transformers.js' cache. */
+  cacheDir?: string | undefined;
+  /** 'q8' (default: quantized, ~4× smaller and faster on CPU) or 'fp32'. */
+  dtype?: 'q8' | 'fp32';
+  /** Texts per forward pass. 32 keeps padding waste low for chunk-sized texts. */
+  batchSize?: number;
+  /** Download progress of a hub model (first run only). */
+  onProgress?: (event: { file: string; loaded: number; total: number }) => void;
+}
+
+// Prefix rules of known model families; a model folder may override them with embedding.json.
+const KNOWN_SETTINGS: Array<[RegExp, ModelSettings]> = [
+  [/e5/i, { queryPrefix: 'query: ', passagePrefix: 'passage: ' }],
+  [/bge-.*-(en|zh)/i, { queryPrefix: 'Represent this sentence for searching relevant passages: ', passagePrefix: '' }],
+];
+
+export function isLocalModel(modelId: string): boolean {
+  return path.isAbsolute(modelId);
+}
+
+/** The prefix rules for a model: embedding.json in a local folder wins, then known families. */
+export function modelSettings(modelId: string): ModelSettings {
+  if (isLocalModel(modelId)) {
+    const file = path.join(modelId, 'embedding.json');
+    if (existsSync(file)) {
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<ModelSettings>;
+      return { queryPrefix: raw.queryPrefix ?? '', passagePrefix: raw.passagePrefix ?? '' };
+    }
+  }
+  for (const [re, settings] of KNOWN_SETTINGS) if (re.test(modelId)) return settings;
+  return { queryPrefix: '', passagePrefix: '' };
+}
+
+type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: Float32Array }>;
+
+/** Load the model (once) and return an Embedder. Throws ModelLoadError with what to do next. */
+export async function createTransformersEmbedder(options: EmbedderOptions): Promise<Embedder> {
+  const { modelId } = options;
+  const local = isLocalModel(modelId);
+  if (local && !existsSync(path.join(modelId, 'config.json'))) {
+    throw new ModelLoadError(
+      `Could not load embedding model "${modelId}": the folder does not exist or has no config.json. ` +
+        'Point EMBEDDING_MODEL at a folder with config.json, tokenizer.json and onnx/model.onnx ' +
+        '(npm run make-tiny-model -- --out DIR makes a small offline one), use a hub id, or set RETRIEVAL_MODE=lexical.',
+    );
+  }
+  const transformers = await import('@huggingface/transformers');
+  const { env, pipeline } = transformers;
+  env.allowLocalModels = true;
+  env.allowRemoteModels = !local;
+  if (local) env.localModelPath = '';
+  if (options.cacheDir) env.cacheDir = options.cacheDir;
+
+  let extractor: Extractor;
+  try {
+    extractor = (await pipeline('feature-extraction', modelId, {
+      dtype: options.dtype ?? 'q8',
+      progress_callback: (event: { status: string; file?: string; loaded?: number; total?: number }) => {
+        if (!local && event.status === 'progress' && event.file) options.onProgress?.({ file: event.file, loaded: event.loaded ?? 0, total: event.total ?? 0 });
+      },
+    })) as unknown as Extractor;
+  } catch (error) {
+    throw describeLoadFailure(modelId, local, error);
+  }
+
+  const settings = modelSettings(modelId);
+  const batchSize = options.batchSize ?? 32;
+  let dimensions = 0;
+
+  const run = async (texts: string[]): Promise<number[][]> => {
+    // Sort by length so each batch pads to similar lengths; restore the order afterwards.
+    const order = texts.map((t, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
+    const out: number[][] = new Array(texts.length);
+    for (let i = 0; i < order.length; i += batchSize) {
+      const ids = order.slice(i, i + batchSize);
+      const output = await extractor(ids.map((k) => texts[k] ?? ''), { pooling: 'mean', normalize: true });
+      const dim = output.dims[output.dims.length - 1] ?? 0;
+      ids.forEach((k, j) => { out[k] = Array.from(output.data.subarray(j * dim, (j + 1) * dim)); });
+    }
+    for (const v of out) validateVector(v, dimensions || (v?.length ?? 0), modelId);
+    return out;
+  };
+
+  const probe = await run(['dimension probe']);
+  dimensions = probe[0]?.length ?? 0;
+  if (dimensions === 0) throw new ModelLoadError(`Embedding model "${modelId}" returned an empty vector; it is not a feature-extraction model.`);
+
+  return {
+    modelId,
+    dimensions,
+    embedPassages: (texts) => run(texts.map((t) => settings.passagePrefix + t)),
+    embedQuery: async (text) => (await run([settings.queryPrefix + text]))[0] ?? [],
+  };
+}
+
+/** HNSW aborts the whole process on a NaN, so every vector is checked before it gets there. */
+export function validateVector(vector: readonly number[] | undefined, dimensions: number, modelId: string): void {
+  if (!vector || vector.length !== dimensions) {
+    throw new BelegError('EMBEDDING_INVALID', `Embedding model "${modelId}" returned a vector of length ${vector?.length ?? 0}, expected ${dimensions}.`);
+  }
+  for (const v of vector) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new BelegError('EMBEDDING_INVALID', `Embedding model "${modelId}" returned a non-finite value (${String(v)}); the model files may be damaged.`);
+    }
+  }
+}
+
+function describeLoadFailure(modelId: string, local: boolean, error: unknown): ModelLoadError {
+  const reason = errorMessage(error);
+  const unreachable = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|getaddrinfo/i.test(reason + String((error as { cause?: unknown })?.cause ?? ''));
+  const offlineMissing = /local_files_only|allowRemoteModels|Could not locate file/i.test(reason);
+  const what = local
+    ? `the model folder could not be read (${reason})`
+    : unreachable
+      ? `the Hugging Face hub is unreachable (${reason}) and the model is not in the local cache`
+      : offlineMissing
+        ? `the model files are not in the local cache and could not be downloaded (${reason})`
+        : reason;
+  return new ModelLoadError(
+    `Could not load embedding model "${modelId}": ${what}. ` +
+      'To proceed: connect to the network once so the model can be downloaded and cached, ' +
+      'or set EMBEDDING_MODEL to a local model folder, or set RETRIEVAL_MODE=lexical to run without a model.',
+    { cause: error },
+  );
+}
