@@ -60,10 +60,10 @@ keine können könnte man manche mein meine mich mir mit muss musste nach nicht 
 seine seinem seinen seiner seit sich sie sind so soll sollte sondern sonst über um und uns unser unter vom von vor war waren
 warum was weg weil welche welchem welchen welcher welches wem wen wenn wer werde werden wessen wie wieder wieso viel viele
 will wir wird wo wofür wogegen woher wohin womit worauf worüber wovon wozu wurde wurden zu zum zur zwar zwischen laut denn
-eigentlich genau bitte sagt sagte gibt gab steht stand
+eigentlich genau bitte sagt sagte gibt gab steht stand außer ausser wann wieso weshalb inwiefern welchen wieviele wieviel etwas
 a about after all also an and any are as at be been but by can could did do does for from had has have he her his how i if
 in into is it its me my no not of on or our she so some than that the their them then there these they this to us was we
-were what when where which who whom why will with would you your many much tell please according
+were what when where which who whom why will with would you your many much tell please according did does
 `;
 
 export const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(/\s+/).filter(Boolean));
@@ -80,13 +80,27 @@ export function stems(text: string): string[] {
 
 /** Distinct content stems of a question: stopwords and one-letter tokens removed. */
 export function contentStems(text: string): string[] {
-  const out = new Set<string>();
-  for (const t of tokenize(text)) {
-    if (t.text.length < 2 && !/^\p{N}/u.test(t.text)) continue;
-    if (isStopword(t.text)) continue;
-    out.add(stem(t.text));
-  }
-  return [...out];
+  return questionTerms(text).map((t) => t.stem);
+}
+
+export interface QuestionTerm {
+  readonly stem: string;
+  /** Capitalized inside the question (German nouns and names) or a number: what the question is about. */
+  readonly salient: boolean;
+}
+
+/** Content stems of a question with their salience; the first word's capital letter says nothing. */
+export function questionTerms(text: string): QuestionTerm[] {
+  const out = new Map<string, boolean>();
+  tokenize(text).forEach((t, i) => {
+    if (t.text.length < 2 && !/^\p{N}/u.test(t.text)) return;
+    if (isStopword(t.text)) return;
+    const surface = text.slice(t.start, t.end);
+    const salient = /^\p{N}/u.test(surface) || (i > 0 && /^\p{Lu}/u.test(surface));
+    const s = stem(t.text);
+    out.set(s, (out.get(s) ?? false) || salient);
+  });
+  return [...out].map(([stem, salient]) => ({ stem, salient }));
 }
 
 /** Collapse runs of white space to one space: how gold substrings and quotes are compared. */

@@ -1,0 +1,48 @@
+/**
+ * npm run --silent ask -- [--data DIR] [--json] ["question"]
+ * Answers one question, or one per line from stdin. The model is loaded once per process.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { createTransformersEmbedder } from '../src/embed.js';
+import { type Engine, createEngine } from '../src/engine.js';
+import { BelegError, InputError, errorMessage } from '../src/errors.js';
+import { answerJson, answerText, errorJson } from '../src/format.js';
+import { loadEnv } from './env.js';
+import { resolveDirs } from './cli.js';
+
+const { values, positionals } = parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true });
+const config = loadEnv();
+const { dataDir } = resolveDirs(config, values);
+
+let engine: Engine;
+try {
+  const embedder = config.RETRIEVAL_MODE === 'lexical' ? null : await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
+  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH } });
+} catch (error) {
+  process.stderr.write(`error: ${errorMessage(error)}\n`);
+  process.exit(1);
+}
+
+async function ask(question: string): Promise<void> {
+  try {
+    const answer = await engine.answer(question);
+    process.stdout.write(values.json ? `${JSON.stringify(answerJson(answer, engine.topics()))}\n` : `${answerText(answer, engine.topics())}\n\n`);
+  } catch (error) {
+    if (!(error instanceof InputError) && !(error instanceof BelegError)) throw error;
+    if (values.json) process.stdout.write(`${JSON.stringify(errorJson(question, error.message))}\n`);
+    else process.stderr.write(`${error.message}\n`);
+  }
+}
+
+if (positionals.length > 0) {
+  await ask(positionals.join(' '));
+} else {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '' && values.json) continue; // blank lines separate, they are not questions
+    if (line.trim() === '') continue;
+    await ask(line);
+  }
+}
+engine.close();

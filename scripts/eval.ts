@@ -1,0 +1,115 @@
+/**
+ * npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR] [--json]
+ * Builds indexes of the corpus in a temp folder and scores every retrieval configuration on the
+ * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present) and this
+ * repository's own questions (test/eval/own-questions.jsonl). Prints one table per set.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
+import { createEngine, type Engine } from '../src/engine.js';
+import { errorMessage } from '../src/errors.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, scoreAnswers } from '../src/evaluate.js';
+import { answerJson } from '../src/format.js';
+import { buildIndex } from '../src/indexer.js';
+import { readCorpus } from '../src/ingest.js';
+import { writeTinyModel } from '../src/tinyModel.js';
+import { loadEnv } from './env.js';
+
+const { values } = parseArgs({
+  options: { questions: { type: 'string', multiple: true }, corpus: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false } },
+});
+const config = loadEnv();
+const root = path.resolve(import.meta.dirname, '..');
+const corpusDir = values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR;
+const sets = (values.questions ?? [path.join(root, '../shared/eval/dev-questions.jsonl'), path.join(root, 'test/eval/own-questions.jsonl')]).filter((f) => {
+  if (existsSync(f)) return true;
+  process.stderr.write(`note: ${f} not found, skipped\n`);
+  return false;
+});
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'belegbot-eval-'));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+try {
+  const { articles } = await readCorpus(corpusDir, { maxBytes: config.MAX_ARTICLE_BYTES });
+  const byFile = new Map(articles.map((a) => [a.file, a]));
+
+  // The configured model when it loads; otherwise (offline) a tiny model made from the corpus.
+  let embedder: Embedder;
+  let modelNote: string;
+  const modelId = values.model ? path.resolve(values.model) : config.EMBEDDING_MODEL;
+  try {
+    embedder = await createTransformersEmbedder({ modelId, cacheDir: config.MODEL_CACHE_DIR });
+    modelNote = modelId;
+  } catch (error) {
+    log(`note: ${errorMessage(error).split('. ')[0]}; using a tiny offline model made from the corpus instead`);
+    const dir = path.join(tmp, 'tiny-model');
+    await writeTinyModel(dir, { texts: articles.map((a) => `${a.meta.title}\n${a.text}`) });
+    embedder = await createTransformersEmbedder({ modelId: dir });
+    modelNote = 'tiny offline model (npm run make-tiny-model)';
+  }
+  const denseDir = path.join(tmp, 'dense');
+  const lexDir = path.join(tmp, 'lexical');
+  await buildIndex({ corpusDir, dataDir: denseDir, embedder });
+  await buildIndex({ corpusDir, dataDir: lexDir, embedder: null });
+
+  const configs: Array<{ name: string; engine?: Engine; baseline?: (q: string) => EvalAnswer }> = [
+    { name: 'hybrid (convex, default)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, fusion: 'convex' }) },
+    { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, fusion: 'rrf' }) },
+    { name: 'hybrid, no compound match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, answer: { compoundMatch: false } }) },
+    { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder }) },
+    { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null }) },
+    { name: 'baseline: BM25 sentences', baseline: bm25SentenceBaseline(articles) },
+  ];
+
+  const results: Row[] = [];
+  for (const file of sets) {
+    const questions = loadQuestions(file);
+    for (const c of configs) {
+      const answers: EvalAnswer[] = [];
+      for (const q of questions) answers.push(c.engine ? answerJson(await c.engine.answer(q.q)) : (c.baseline as (q: string) => EvalAnswer)(q.q));
+      results.push({ set: path.basename(file), config: c.name, report: scoreAnswers(questions, answers, byFile) });
+    }
+  }
+  for (const c of configs) c.engine?.close();
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results })}\n`);
+  } else {
+    process.stdout.write(`Model: ${modelNote}\nCorpus: ${corpusDir} (${articles.length} articles)\n`);
+    for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), loadQuestions(file));
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+function pct(n: number, d: number): string {
+  return d === 0 ? '   –  ' : `${((100 * n) / d).toFixed(0).padStart(4)} %`;
+}
+
+interface Row { set: string; config: string; report: EvalReport }
+
+function printTable(set: string, rows: Row[], questions: EvalQuestion[]): void {
+  const kinds = [...new Set(questions.map((q) => q.kind))].filter((k) => k !== 'unanswerable');
+  const count = (k: string) => questions.filter((q) => q.kind === k).length;
+  process.stdout.write(`\n${set}: ${questions.length} questions (${[...kinds, 'unanswerable'].map((k) => `${count(k)} ${k}`).join(', ')})\n`);
+  const head = ['configuration'.padEnd(28), 'q@1 de', 'q@3 de', ...kinds.map((k) => `q@1 ${k.slice(0, 5)}`), 'abstain', 'false abst', 'verbatim viol.'];
+  process.stdout.write(`${head.join(' | ')}\n`);
+  for (const r of rows) {
+    const a = r.report.answerable;
+    const u = r.report.unanswerable;
+    const cells = [
+      r.config.padEnd(28), pct(a.quoteAt1, a.questions), pct(a.quoteAt3, a.questions),
+      ...kinds.map((k) => pct(r.report.byKind[k]?.quoteAt1 ?? 0, r.report.byKind[k]?.questions ?? 0).padStart(9)),
+      pct(u.abstained, u.questions).padStart(7), pct(a.falseAbstentions, a.questions).padStart(10), String(r.report.verbatimViolations).padStart(14),
+    ];
+    process.stdout.write(`${cells.join(' | ')}\n`);
+  }
+  const main = rows[0];
+  if (main && main.report.failures.length) {
+    process.stdout.write(`misses of "${main.config}":\n`);
+    for (const f of main.report.failures) process.stdout.write(`  ${f.id} ${f.q} → ${f.got}\n`);
+  }
+}

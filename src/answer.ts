@@ -1,0 +1,268 @@
+/**
+ * answer: retrieved chunks → scored sentences → verbatim quotes with numbered sources, or an
+ * abstention. A quote is always `article.text.slice(start, end)` over whole stored sentences;
+ * nothing here writes text of its own into a quote.
+ */
+import type { StoredArticle, StoredSentence } from './db.js';
+import type { Embedder } from './embed.js';
+import { InputError } from './errors.js';
+import type { Retrieval, Retriever } from './retrieve.js';
+import type { LoadedIndex } from './store.js';
+import { type QuestionTerm, questionTerms, stem, tokenize } from './text.js';
+
+export interface Quote {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly score: number;
+  readonly article: StoredArticle;
+  /** 1-based number of the source this quote cites. */
+  readonly sourceNumber: number;
+}
+
+export interface Answer {
+  readonly question: string;
+  readonly found: boolean;
+  readonly quotes: Quote[];
+  /** Cited articles in citation order: quotes[i].sourceNumber indexes this list (1-based). */
+  readonly sources: StoredArticle[];
+  /** Best sentence score; compared with the abstention threshold. */
+  readonly confidence: number;
+  /** 'de' or 'en': the language replies to this question are written in. */
+  readonly language: 'de' | 'en';
+}
+
+export interface AnswerSettings {
+  /** Chunks whose sentences are scored. */
+  readonly topChunks: number;
+  /** Below this best-sentence score the answer abstains. Calibrated with `npm run eval`. */
+  readonly minScore: number;
+  /** Extra quotes from other articles must reach this share of the best score. */
+  readonly extraQuoteRatio: number;
+  /** Most quotes in one answer. */
+  readonly maxQuotes: number;
+  /** Longest question accepted, in characters. */
+  readonly maxQuestionChars: number;
+  /** Count a question stem found inside a longer word (German compounds: Raketen ⊂ Kurzstreckenraketen). */
+  readonly compoundMatch: boolean;
+}
+
+export const DEFAULT_ANSWER: AnswerSettings = {
+  topChunks: 6,
+  minScore: 0.44,
+  extraQuoteRatio: 0.75,
+  maxQuotes: 3,
+  maxQuestionChars: 1000,
+  compoundMatch: true,
+};
+
+export interface Answerer {
+  answer(question: string): Promise<Answer>;
+}
+
+interface Candidate {
+  readonly sentence: StoredSentence;
+  readonly article: StoredArticle;
+  readonly chunkScore: number;
+  lexical: number;
+  dense: number | null;
+  score: number;
+}
+
+export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; settings?: Partial<AnswerSettings> }): Answerer {
+  const settings = { ...DEFAULT_ANSWER, ...options.settings };
+  const { index, retriever } = options;
+  const embedder = retriever.mode === 'lexical' ? null : options.embedder;
+  const totalChunks = Math.max(1, index.store.chunkCount());
+  const sentenceVectors = new Map<number, number[]>();
+
+  const embedSentences = async (cands: Candidate[]): Promise<void> => {
+    if (!embedder) return;
+    const missing = cands.filter((c) => !sentenceVectors.has(c.sentence.id));
+    if (missing.length) {
+      const vectors = await embedder.embedPassages(missing.map((c) => c.article.text.slice(c.sentence.start, c.sentence.end)));
+      if (sentenceVectors.size > 20_000) sentenceVectors.clear();
+      missing.forEach((c, i) => sentenceVectors.set(c.sentence.id, vectors[i] ?? []));
+    }
+  };
+
+  return {
+    async answer(rawQuestion) {
+      const question = validateQuestion(rawQuestion, settings.maxQuestionChars);
+      const language = questionLanguage(question);
+      const retrieval = await retriever.retrieve(question, settings.topChunks);
+      const candidates = collectCandidates(index, retrieval);
+      const terms = questionTerms(question);
+      const weights = termWeights(index, terms, totalChunks);
+      const expects = expectedAnswer(question);
+      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, c, settings.compoundMatch, expects);
+      if (embedder && retrieval.queryVector) {
+        await embedSentences(candidates);
+        for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
+      }
+      for (const c of candidates) c.score = combine(c);
+      candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
+      const best = candidates[0];
+      if (!best || best.score < settings.minScore) {
+        return { question, found: false, quotes: [], sources: [], confidence: best?.score ?? 0, language };
+      }
+      const picked: Candidate[] = [best];
+      for (const c of candidates.slice(1)) {
+        if (picked.length >= settings.maxQuotes) break;
+        if (c.score < Math.max(settings.minScore, best.score * settings.extraQuoteRatio)) break;
+        if (picked.some((p) => p.article.row === c.article.row)) continue; // more voices, not more of the same
+        picked.push(c);
+      }
+      const sources: StoredArticle[] = [];
+      const quotes = picked.map((c) => {
+        let n = sources.findIndex((s) => s.row === c.article.row);
+        if (n < 0) n = sources.push(c.article) - 1;
+        const [start, end] = quoteRange(index, c);
+        return { text: c.article.text.slice(start, end), start, end, score: round(c.score), article: c.article, sourceNumber: n + 1 };
+      });
+      return { question, found: true, quotes, sources, confidence: round(best.score), language };
+    },
+  };
+}
+
+/** Trimmed question, or an InputError a user can act on. */
+export function validateQuestion(raw: string, maxChars: number): string {
+  const question = raw.replace(/\s+/g, ' ').trim();
+  if (!question) throw new InputError('Die Frage ist leer. / The question is empty.');
+  if (question.length > maxChars) {
+    throw new InputError(`Die Frage ist zu lang (${question.length} Zeichen, höchstens ${maxChars}). / The question is too long (${question.length} characters, at most ${maxChars}).`);
+  }
+  if (!/[\p{L}\p{N}]/u.test(question)) throw new InputError('Die Frage enthält keine Wörter. / The question has no words.');
+  return question;
+}
+
+const ENGLISH = new Set(['the', 'what', 'who', 'which', 'where', 'when', 'why', 'how', 'does', 'did', 'is', 'are', 'of', 'and', 'at', 'to', 'in', 'many', 'much']);
+const GERMAN = new Set(['der', 'die', 'das', 'wer', 'was', 'wie', 'wo', 'wann', 'warum', 'welche', 'welcher', 'hat', 'ist', 'und', 'von', 'nach', 'viele', 'gegen', 'mit']);
+
+export function questionLanguage(question: string): 'de' | 'en' {
+  let en = 0;
+  let de = 0;
+  for (const t of tokenize(question)) {
+    if (ENGLISH.has(t.text)) en++;
+    if (GERMAN.has(t.text)) de++;
+  }
+  return en > de ? 'en' : 'de';
+}
+
+function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[] {
+  const best = retrieval.chunks[0]?.score || 1;
+  const bySentence = new Map<number, Candidate>();
+  for (const r of retrieval.chunks) {
+    for (const sentence of index.store.sentencesOf(r.article.row, r.chunk.firstSentence, r.chunk.lastSentence)) {
+      if (sentence.heading) continue;
+      const prev = bySentence.get(sentence.id);
+      const chunkScore = r.score / best;
+      if (!prev || prev.chunkScore < chunkScore) bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, lexical: 0, dense: null, score: 0 });
+    }
+  }
+  return [...bySentence.values()];
+}
+
+/**
+ * Weight of each question term: its IDF over chunks, scaled by salience. A stem no chunk
+ * contains weighs more than any other when it is a noun or name (asking about it and not finding
+ * it is the strongest sign the articles do not answer), less when it is a verb or adjective
+ * (paraphrases use other verbs).
+ */
+function termWeights(index: LoadedIndex, terms: readonly QuestionTerm[], n: number): Map<string, number> {
+  const df = index.store.documentFrequencies(terms.map((t) => t.stem));
+  return new Map(terms.map((t) => {
+    const d = df.get(t.stem) ?? 0;
+    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+    const factor = t.salient ? (d === 0 ? 1.3 : 1) : d === 0 ? 0.5 : 0.6;
+    return [t.stem, idf * factor];
+  }));
+}
+
+type Expectation = 'count' | 'time' | null;
+
+/** What kind of answer the question asks for, from its question words. */
+function expectedAnswer(question: string): Expectation {
+  if (/\b(wie\s*viele?|wieviele?|how\s+(many|much))\b/i.test(question)) return 'count';
+  if (/^\s*(wann|seit wann|bis wann|when)\b/i.test(question)) return 'time';
+  return null;
+}
+
+const MONTH_OR_DAY = /^(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\p{L}*(nachmittag|vormittag|morgen|abend))$/u;
+
+function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, number>, c: Candidate, compound: boolean, expects: Expectation): number {
+  if (terms.length === 0) return 0;
+  const tokens = tokenize(c.article.text.slice(c.sentence.start, c.sentence.end));
+  const sStems = tokens.map((t) => stem(t.text));
+  const present = new Set(sStems);
+  // German compounds: the question's word inside a longer one (Raketen ⊂ Kurzstreckenraketen), or a
+  // part of the question's compound in the text (Satellitenstarts ⊃ Starts, Satelliten).
+  const matches = (q: string, s: string) =>
+    (s.length > q.length && (s.endsWith(q) || (q.length >= 5 && s.startsWith(q)))) ||
+    (q.length > s.length && s.length >= 4 && (q.endsWith(s) || q.startsWith(s)));
+  let got = 0;
+  let all = 0;
+  for (const t of terms) {
+    const w = weights.get(t.stem) ?? 1;
+    all += w;
+    if (present.has(t.stem)) got += w;
+    else if (compound && t.stem.length >= 4 && sStems.some((s) => matches(t.stem, s))) got += 0.7 * w;
+  }
+  let coverage = all > 0 ? got / all : 0;
+  // "Wie viele X": a number right before an X of the question is the answer itself.
+  if (expects === 'count') {
+    const wanted = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
+    const hit = tokens.some((t, i) => /^\p{N}/u.test(t.text) && [1, 2].some((k) => wanted.has(sStems[i + k] ?? '')));
+    if (hit) coverage = Math.min(1, coverage + 0.15);
+  }
+  if (expects === 'time' && tokens.some((t) => MONTH_OR_DAY.test(t.text) || /^(1[89]|20)\d\d$/.test(t.text))) coverage = Math.min(1, coverage + 0.1);
+  return coverage;
+}
+
+function combine(c: Candidate): number {
+  if (c.dense === null) return 0.85 * c.lexical + 0.15 * c.chunkScore;
+  return 0.55 * c.lexical + 0.3 * Math.max(0, c.dense) + 0.15 * c.chunkScore;
+}
+
+const ANAPHORIC_START = /^["„“»]?(?:Das|Dies|Diese|Dieser|Dieses|Er|Sie|Es|Dort|Dabei|Dazu|Damit|Deshalb|Deswegen|Daher|Darum|Denn|Doch|Aber|Und|Allerdings|Außerdem|Zudem|Gleichzeitig|Beide|Ihr|Ihre|Sein|Seine|Demnach|Dennoch|Trotzdem|This|That|It|He|She|They|But|And)\b/u;
+const QUOTE_CHARS = /["„“”»«]/g;
+
+/**
+ * Widen a sentence to what a reader needs: the previous sentence when it starts with a pointer
+ * back ("Beide Länder …", "Das …") or closes a quotation opened before; the next one when it
+ * opens a quotation that continues. Only neighbours in the same paragraph, only whole sentences.
+ */
+function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
+  const s = c.sentence;
+  const text = c.article.text;
+  const own = text.slice(s.start, s.end);
+  const around = index.store.sentencesOf(c.article.row, s.id - 1, s.id + 1).filter((x) => x.paragraph === s.paragraph && !x.heading);
+  const prev = around.find((x) => x.id === s.id - 1);
+  const next = around.find((x) => x.id === s.id + 1);
+  let start = s.start;
+  let end = s.end;
+  const oddQuotes = ((own.match(QUOTE_CHARS) ?? []).length) % 2 === 1;
+  const opensQuote = oddQuotes && /^["„“»]/.test(own);
+  if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
+  if (next && opensQuote && next.end - start <= 700) end = next.end;
+  return [start, end];
+}
+
+function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+

@@ -1,0 +1,71 @@
+/**
+ * The question-answering engine: the live index, the embedder, a retriever and an answerer,
+ * built together. `reload()` opens the newest index and swaps it in between two questions, so a
+ * question is always answered from one complete index.
+ */
+import { type Answer, type AnswerSettings, createAnswerer } from './answer.js';
+import type { RetrievalMode } from './config.js';
+import type { Embedder } from './embed.js';
+import { type Fusion, createRetriever } from './retrieve.js';
+import { type LoadedIndex, openIndex } from './store.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  mode: RetrievalMode;
+  /** Required unless mode is 'lexical'. */
+  embedder: Embedder | null;
+  fusion?: Fusion;
+  denseWeight?: number;
+  answer?: Partial<AnswerSettings>;
+}
+
+export interface Engine {
+  answer(question: string): Promise<Answer>;
+  /** Titles of the indexed articles, for "what the articles cover". */
+  topics(): string[];
+  current(): LoadedIndex;
+  /** Open the index CURRENT points to now; the old one closes once its questions are done. */
+  reload(): void;
+  close(): void;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const modelId = options.mode === 'lexical' ? null : (options.embedder?.modelId ?? null);
+  if (options.mode !== 'lexical' && !options.embedder) throw new Error(`RETRIEVAL_MODE=${options.mode} needs an embedding model`);
+  const open = () => {
+    const index = openIndex(options.dataDir, { modelId, ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}) });
+    const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}) });
+    const answerer = createAnswerer({ retriever, index, embedder: options.embedder, ...(options.answer ? { settings: options.answer } : {}) });
+    const topics = index.store.articles().map((a) => a.meta.title);
+    return { index, answerer, topics, inFlight: 0, retired: false };
+  };
+  let live = open();
+  const release = (gen: typeof live) => {
+    if (gen.retired && gen.inFlight === 0) gen.index.close();
+  };
+  return {
+    async answer(question) {
+      const gen = live;
+      gen.inFlight++;
+      try {
+        return await gen.answerer.answer(question);
+      } finally {
+        gen.inFlight--;
+        release(gen);
+      }
+    },
+    topics: () => live.topics,
+    current: () => live.index,
+    reload() {
+      const next = open(); // throws before anything changes if the new index is unusable
+      const old = live;
+      live = next;
+      old.retired = true;
+      release(old);
+    },
+    close() {
+      live.retired = true;
+      release(live);
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Evaluation of answers against questions with gold substrings (schema: ../shared/eval/README.md):
+ * quote@1, quote@3, abstention, false abstentions and verbatim violations, by question kind.
+ * Also the baseline the product must beat: plain BM25 over sentences, top sentence quoted.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { splitSentences } from './chunk.js';
+import type { Article } from './ingest.js';
+import { collapseWhitespace, contentStems, stem, tokenize } from './text.js';
+
+export interface EvalQuestion {
+  id: string;
+  kind: 'fact' | 'paraphrase' | 'crosslingual' | 'unanswerable' | string;
+  q: string;
+  gold: string[];
+  src: string[];
+}
+
+/** What an answer looks like to the evaluation (the `ask --json` contract, reduced). */
+export interface EvalAnswer {
+  found: boolean;
+  quotes: Array<{ text: string; source: { file: string } }>;
+}
+
+export function loadQuestions(file: string): EvalQuestion[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
+    try {
+      return JSON.parse(l) as EvalQuestion;
+    } catch {
+      throw new Error(`${file}:${i + 1}: not a JSON object`);
+    }
+  });
+}
+
+const stemOf = (file: string) => path.basename(file).replace(/\.[^.]+$/, '');
+
+/** Does this quote answer the question: a gold substring, from one of the right articles. */
+export function quoteAnswers(q: EvalQuestion, quote: EvalAnswer['quotes'][number]): boolean {
+  if (!q.src.includes(stemOf(quote.source.file))) return false;
+  const text = collapseWhitespace(quote.text);
+  return q.gold.some((g) => text.includes(collapseWhitespace(g)));
+}
+
+/** A quote is verbatim when it is a slice of the article text its source names. */
+export function isVerbatim(quote: EvalAnswer['quotes'][number], articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>): boolean {
+  const article = articlesByFile.get(quote.source.file);
+  return Boolean(article && quote.text.length > 0 && article.text.includes(quote.text));
+}
+
+export interface KindScore {
+  questions: number;
+  quoteAt1: number;
+  quoteAt3: number;
+  /** Answerable questions the system abstained on. */
+  falseAbstentions: number;
+  /** Unanswerable questions the system abstained on. */
+  abstained: number;
+}
+
+export interface EvalReport {
+  byKind: Record<string, KindScore>;
+  /** Answerable German questions (fact + paraphrase): what the quality targets are about. */
+  answerable: KindScore;
+  unanswerable: KindScore;
+  verbatimViolations: number;
+  failures: Array<{ id: string; q: string; got: string }>;
+}
+
+export function scoreAnswers(questions: readonly EvalQuestion[], answers: readonly EvalAnswer[], articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>): EvalReport {
+  const empty = (): KindScore => ({ questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, abstained: 0 });
+  const byKind: Record<string, KindScore> = {};
+  const answerable = empty();
+  const unanswerable = empty();
+  let verbatimViolations = 0;
+  const failures: EvalReport['failures'] = [];
+  questions.forEach((q, i) => {
+    const a = answers[i] ?? { found: false, quotes: [] };
+    const k = (byKind[q.kind] ??= empty());
+    const groups = [k, q.kind === 'unanswerable' ? unanswerable : q.kind === 'crosslingual' ? null : answerable].filter((g): g is KindScore => g !== null);
+    for (const quote of a.quotes) if (!isVerbatim(quote, articlesByFile)) verbatimViolations++;
+    for (const g of groups) {
+      g.questions++;
+      if (q.kind === 'unanswerable') {
+        if (!a.found) g.abstained++;
+      } else {
+        if (!a.found) g.falseAbstentions++;
+        if (a.quotes[0] && quoteAnswers(q, a.quotes[0])) g.quoteAt1++;
+        if (a.quotes.slice(0, 3).some((quote) => quoteAnswers(q, quote))) g.quoteAt3++;
+      }
+    }
+    const ok = q.kind === 'unanswerable' ? !a.found : Boolean(a.quotes[0] && quoteAnswers(q, a.quotes[0]));
+    if (!ok) failures.push({ id: q.id, q: q.q, got: a.found ? (a.quotes[0]?.text ?? '').slice(0, 100) : '(abstained)' });
+  });
+  return { byKind, answerable, unanswerable, verbatimViolations, failures };
+}
+
+/**
+ * The baseline: BM25 (k1 = 1.2, b = 0.75) over the stemmed sentences of all articles; the top
+ * sentence is the quote; it abstains only when no sentence shares a word with the question.
+ */
+export function bm25SentenceBaseline(articles: readonly Article[]): (question: string) => EvalAnswer {
+  const docs: Array<{ file: string; text: string; terms: Map<string, number>; length: number }> = [];
+  for (const a of articles) {
+    for (const s of splitSentences(a.text)) {
+      const text = a.text.slice(s.start, s.end);
+      const terms = new Map<string, number>();
+      const toks = tokenize(text).map((t) => stem(t.text));
+      for (const t of toks) terms.set(t, (terms.get(t) ?? 0) + 1);
+      docs.push({ file: a.file, text, terms, length: toks.length });
+    }
+  }
+  const avg = docs.reduce((n, d) => n + d.length, 0) / Math.max(1, docs.length);
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of d.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  return (question) => {
+    const q = contentStems(question);
+    let best: (typeof docs)[number] | null = null;
+    let bestScore = 0;
+    for (const d of docs) {
+      let s = 0;
+      for (const t of q) {
+        const tf = d.terms.get(t) ?? 0;
+        if (!tf) continue;
+        const n = df.get(t) ?? 0;
+        const idf = Math.log(1 + (docs.length - n + 0.5) / (n + 0.5));
+        s += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * d.length) / avg));
+      }
+      if (s > bestScore) { bestScore = s; best = d; }
+    }
+    return best ? { found: true, quotes: [{ text: best.text, source: { file: best.file } }] } : { found: false, quotes: [] };
+  };
+}

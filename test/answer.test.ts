@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Embedder } from '../src/embed.js';
+import { type Engine, createEngine } from '../src/engine.js';
+import { loadQuestions, quoteAnswers } from '../src/evaluate.js';
+import { answerJson } from '../src/format.js';
+import { buildIndex } from '../src/indexer.js';
+import { readCorpus } from '../src/ingest.js';
+import { CORPUS, ROOT, tempDir, tinyEmbedder } from './helpers.js';
+
+const ownQuestions = loadQuestions(path.join(ROOT, 'test/eval/own-questions.jsonl'));
+const devFile = path.join(ROOT, '../shared/eval/dev-questions.jsonl');
+
+let embedder: Embedder;
+let data: string;
+let lexData: string;
+let hybrid: Engine;
+let lexical: Engine;
+
+beforeAll(async () => {
+  embedder = await tinyEmbedder();
+  data = tempDir();
+  lexData = tempDir();
+  await buildIndex({ corpusDir: CORPUS, dataDir: data, embedder });
+  await buildIndex({ corpusDir: CORPUS, dataDir: lexData, embedder: null });
+  hybrid = createEngine({ dataDir: data, mode: 'hybrid', embedder });
+  lexical = createEngine({ dataDir: lexData, mode: 'lexical', embedder: null });
+});
+
+describe('answer', () => {
+  it('quotes the sentence that answers, verbatim, with a numbered source', async () => {
+    const a = await hybrid.answer('Wie viele Flugzeuge hat Russland verloren?');
+    expect(a.found).toBe(true);
+    expect(a.quotes[0]?.text).toContain('315 Flugzeuge');
+    expect(a.quotes[0]?.sourceNumber).toBe(1);
+    expect(a.sources[0]?.id).toBe('000_86a42e72cadfc67f');
+    const article = a.quotes[0]?.article;
+    expect(article?.text.slice(a.quotes[0]?.start, a.quotes[0]?.end)).toBe(a.quotes[0]?.text);
+  });
+
+  it('adds the previous sentence when the best one points back to it', async () => {
+    const a = await hybrid.answer('Gegen wen wollen Russland und Nordkorea gemeinsam kämpfen?');
+    expect(a.quotes[0]?.text.replace(/\s/g, ' ')).toBe('Machthaber Kim sicherte Russland jedenfalls Unterstützung im Kampf gegen den Westen zu. Beide Länder würden gemeinsam gegen den Imperialismus kämpfen.');
+  });
+
+  it('prefers the sentence with the number for "wie viele" questions', async () => {
+    const a = await hybrid.answer('Wie viele Artilleriesysteme hat Russland laut Generalstab verloren?');
+    expect(a.quotes[0]?.text).toContain('5.128 Artilleriesysteme');
+  });
+
+  it('abstains when the articles do not answer', async () => {
+    for (const q of ['Wie viele Einwohner hat München?', 'Wann beginnt die nächste Bundestagswahl?', 'Wie hoch ist der Leitzins der Europäischen Zentralbank?']) {
+      const a = await hybrid.answer(q);
+      expect(a.found, q).toBe(false);
+      expect(a.quotes).toEqual([]);
+    }
+  });
+
+  it('works lexical-only, without a model', async () => {
+    const a = await lexical.answer('In welcher Region liegt das Kosmodrom Wostotschny?');
+    expect(a.quotes[0]?.text).toContain('ostrussischen Amur-Region');
+  });
+
+  it('meets the quality bar on the repository\'s own questions (tiny model)', async () => {
+    const answerable = ownQuestions.filter((q) => q.kind === 'fact' || q.kind === 'paraphrase');
+    let at1 = 0;
+    for (const q of answerable) {
+      const a = answerJson(await hybrid.answer(q.q));
+      if (a.quotes[0] && quoteAnswers(q, a.quotes[0])) at1++;
+    }
+    expect(at1 / answerable.length).toBeGreaterThanOrEqual(0.85);
+    const unanswerable = ownQuestions.filter((q) => q.kind === 'unanswerable');
+    let abstained = 0;
+    for (const q of unanswerable) if (!(await hybrid.answer(q.q)).found) abstained++;
+    expect(abstained / unanswerable.length).toBeGreaterThanOrEqual(0.7);
+  });
+});
+
+describe('bad questions', () => {
+  it('HTML characters, other scripts and only punctuation get an answer or a clear error', async () => {
+    expect((await hybrid.answer('<b>Wie viele Flugzeuge</b> hat Russland & Co verloren?</script>')).quotes[0]?.text).toContain('315 Flugzeuge');
+    expect((await hybrid.answer('Сколько самолетов потеряла Россия?')).found).toBe(false);
+    expect((await hybrid.answer('俄罗斯损失了多少架飞机？')).found).toBe(false);
+    await expect(hybrid.answer('?!…')).rejects.toThrow('Die Frage enthält keine Wörter. / The question has no words.');
+    await expect(hybrid.answer('   ')).rejects.toThrow('Die Frage ist leer. / The question is empty.');
+    await expect(hybrid.answer('Wort '.repeat(2000))).rejects.toThrow('Die Frage ist zu lang (9999 Zeichen, höchstens 1000). / The question is too long (9999 characters, at most 1000).');
+  });
+});
+
+describe('verbatim (property)', () => {
+  it('every quote of every answer on the dev and own questions is a slice of its stored article', async () => {
+    const { articles } = await readCorpus(CORPUS);
+    const byFile = new Map(articles.map((a) => [a.file, a.text]));
+    const questions = [...ownQuestions, ...(await import('node:fs')).existsSync(devFile) ? loadQuestions(devFile) : []];
+    let quotes = 0;
+    for (const engine of [hybrid, lexical]) {
+      for (const q of questions) {
+        const a = await engine.answer(q.q);
+        for (const quote of a.quotes) {
+          quotes++;
+          expect(quote.article.text.slice(quote.start, quote.end)).toBe(quote.text);
+          expect(byFile.get(quote.article.file)?.includes(quote.text)).toBe(true);
+        }
+      }
+    }
+    expect(quotes).toBeGreaterThan(50);
+  });
+});
+
+describe('npm run ask (CLI contract)', () => {
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ask.ts'), '--data', data, ...args], {
+      cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
+    });
+
+  it('--json prints one object per question with the DESIGN.md fields', () => {
+    const r = run(['--json'], 'Wie viele Flugzeuge hat Russland verloren?\n\nWie viele Einwohner hat München?\n');
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    const [found, none] = lines;
+    expect(Object.keys(found)).toEqual(['question', 'found', 'quotes', 'text']);
+    expect(found.found).toBe(true);
+    expect(Object.keys(found.quotes[0])).toEqual(['text', 'score', 'source']);
+    expect(found.quotes[0].source).toEqual({
+      id: '000_86a42e72cadfc67f', file: '000_86a42e72cadfc67f.txt', title: expect.any(String), source: null, author: 'mk', date: null, url: null,
+    });
+    expect(found.text).toContain('[1]');
+    expect(none).toMatchObject({ question: 'Wie viele Einwohner hat München?', found: false, quotes: [] });
+    expect(none.text).toMatch(/^Dazu steht nichts in den Artikeln\./);
+  });
+
+  it('takes the question as an argument, and reports a too long question in JSON', () => {
+    const r = run(['--json', 'In welcher Region liegt das Kosmodrom Wostotschny?']);
+    expect(JSON.parse(r.stdout).quotes[0].source.file).toBe('001_dc967e06efca010d.txt');
+    const long = run(['--json'], `${'x'.repeat(10_000)}\n`);
+    expect(long.status).toBe(0);
+    expect(JSON.parse(long.stdout)).toMatchObject({ found: false, quotes: [], error: expect.stringContaining('Die Frage ist zu lang (10000 Zeichen') });
+  });
+
+  it('refuses an index built with another model, saying how to fix it', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ask.ts'), '--data', lexData, 'Frage?'], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('was built without an embedding model (RETRIEVAL_MODE=lexical)');
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createTransformersEmbedder, modelSettings, validateVector } from '../src/embed.js';
+import { makeTinyModel, tempDir } from './helpers.js';
+
+describe('createTransformersEmbedder with the tiny model', () => {
+  it('loads the folder through transformers.js and returns normalized 384-d vectors', async () => {
+    const dir = await makeTinyModel();
+    const embedder = await createTransformersEmbedder({ modelId: dir });
+    expect(embedder.modelId).toBe(dir);
+    expect(embedder.dimensions).toBe(384);
+    const [a, b, c] = await embedder.embedPassages(['Russland hat 315 Flugzeuge verloren.', 'Russland verlor Flugzeuge.', 'Das Kosmodrom Wostotschny liegt in der Amur-Region.']);
+    const q = await embedder.embedQuery('Wie viele Flugzeuge hat Russland verloren?');
+    const dot = (x: number[] = [], y: number[] = []) => x.reduce((s, v, i) => s + v * (y[i] ?? 0), 0);
+    expect(Math.abs(dot(a, a) - 1)).toBeLessThan(1e-4);
+    expect(dot(q, a)).toBeGreaterThan(dot(q, c) + 0.3);
+    expect(dot(a, b)).toBeGreaterThan(dot(a, c));
+  });
+
+  it('keeps the input order when batching sorts by length', async () => {
+    const embedder = await createTransformersEmbedder({ modelId: await makeTinyModel(), batchSize: 2 });
+    const texts = ['Nordkorea und Russland suchen Schulterschluss heute', 'Kim', 'Putin trifft Kim', 'Ukraine'];
+    const together = await embedder.embedPassages(texts);
+    for (const [i, t] of texts.entries()) expect(together[i]).toEqual((await embedder.embedPassages([t]))[0]);
+  });
+});
+
+describe('modelSettings', () => {
+  it('uses E5 prefixes for E5 models and the folder\'s embedding.json for local ones', async () => {
+    expect(modelSettings('Xenova/multilingual-e5-small')).toEqual({ queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+    expect(modelSettings('Xenova/all-MiniLM-L6-v2')).toEqual({ queryPrefix: '', passagePrefix: '' });
+    expect(modelSettings(await makeTinyModel())).toEqual({ queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+  });
+});
+
+describe('load failures', () => {
+  it('names a missing model folder and says how to proceed', async () => {
+    const missing = `${tempDir()}/no-model-here`;
+    await expect(createTransformersEmbedder({ modelId: missing })).rejects.toThrow(
+      `Could not load embedding model "${missing}": the folder does not exist or has no config.json.`,
+    );
+  });
+
+  it('names a hub model that cannot be had and offers a local folder or lexical mode', async () => {
+    const error = await createTransformersEmbedder({ modelId: 'belegbot-tests/no-such-model-xyz', cacheDir: tempDir() }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^Could not load embedding model "belegbot-tests\/no-such-model-xyz": /);
+    expect(message).toContain('set EMBEDDING_MODEL to a local model folder, or set RETRIEVAL_MODE=lexical');
+  });
+});
+
+describe('validateVector', () => {
+  it('refuses wrong lengths and non-finite values before they reach HNSW', () => {
+    expect(() => validateVector([1, 2], 3, 'm')).toThrow('Embedding model "m" returned a vector of length 2, expected 3.');
+    expect(() => validateVector([1, Number.NaN, 0], 3, 'm')).toThrow('Embedding model "m" returned a non-finite value (NaN); the model files may be damaged.');
+    expect(() => validateVector([0.1, 0.2, 0.3], 3, 'm')).not.toThrow();
+  });
+});

@@ -1,0 +1,38 @@
+/** Shared test fixtures: temp folders, the seed corpus, a tiny model made on the spot. */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
+import { readCorpus } from '../src/ingest.js';
+import { writeTinyModel } from '../src/tinyModel.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const CORPUS = path.join(ROOT, 'corpus');
+export const SEED_IDS = ['000_86a42e72cadfc67f', '001_dc967e06efca010d'];
+
+/** A temp folder removed after the test file. */
+export function tempDir(prefix = 'belegbot-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A copy of the seed corpus that a test may change. */
+export function copyCorpus(): string {
+  const dir = path.join(tempDir(), 'corpus');
+  cpSync(CORPUS, dir, { recursive: true });
+  return dir;
+}
+
+/** Write a tiny model from the seed corpus (plus extra texts) into a temp folder. */
+export async function makeTinyModel(extraTexts: string[] = [], dimensions = 384): Promise<string> {
+  const { articles } = await readCorpus(CORPUS);
+  const dir = path.join(tempDir(), 'tiny-model');
+  await writeTinyModel(dir, { texts: [...articles.map((a) => `${a.meta.title}\n${a.text}`), ...extraTexts], dimensions });
+  return dir;
+}
+
+export async function tinyEmbedder(extraTexts: string[] = []): Promise<Embedder> {
+  return createTransformersEmbedder({ modelId: await makeTinyModel(extraTexts) });
+}

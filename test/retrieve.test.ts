@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { fuse } from '../src/retrieve.js';
+
+describe('fuse', () => {
+  const dense = [{ id: 1, score: 0.9 }, { id: 2, score: 0.8 }, { id: 3, score: 0.1 }];
+  const lexical = [{ id: 3, score: 12 }, { id: 2, score: 6 }, { id: 4, score: 3 }];
+
+  it('reciprocal rank fusion adds 1/(60 + rank) from each list', () => {
+    const out = fuse(dense, lexical, 'rrf');
+    // 3 (ranks 3 and 1) edges out 2 (ranks 2 and 2): 1/63 + 1/61 > 2/62.
+    expect(out.map((s) => s.id)).toEqual([3, 2, 1, 4]);
+    expect(out[0]?.score).toBeCloseTo(1 / 63 + 1 / 61, 10);
+    expect(out[1]?.score).toBeCloseTo(1 / 62 + 1 / 62, 10);
+  });
+
+  it('convex fusion mixes scores normalized to each side\'s best', () => {
+    const out = fuse(dense, lexical, 'convex', 0.5);
+    const byId = new Map(out.map((s) => [s.id, s.score]));
+    expect(byId.get(1)).toBeCloseTo(0.5 * 1, 10);
+    expect(byId.get(2)).toBeCloseTo(0.5 * (0.8 / 0.9) + 0.5 * 0.5, 10);
+    expect(byId.get(3)).toBeCloseTo(0.5 * (0.1 / 0.9) + 0.5 * 1, 10);
+    expect(byId.get(4)).toBeCloseTo(0.5 * 0.25, 10);
+    expect(out.map((s) => s.id)).toEqual([2, 3, 1, 4]);
+    expect(fuse(dense, lexical, 'convex', 1).map((s) => s.id).slice(0, 2)).toEqual([1, 2]);
+  });
+
+  it('with one side empty keeps the other side\'s order', () => {
+    expect(fuse([], lexical, 'rrf').map((s) => s.id)).toEqual([3, 2, 4]);
+    expect(fuse(dense, [], 'convex').map((s) => [s.id, Number(s.score.toFixed(3))])).toEqual([[1, 1], [2, 0.889], [3, 0.111]]);
+    expect(fuse([], [], 'rrf')).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { contentStems, questionTerms, stem, tokenize } from '../src/text.js';
+
+describe('tokenize', () => {
+  it('keeps offsets and joins thousands separators', () => {
+    const text = 'Russland verlor 254.920 Soldaten und 4.313 Panzer.';
+    const tokens = tokenize(text);
+    expect(tokens.map((t) => t.text)).toEqual(['russland', 'verlor', '254920', 'soldaten', 'und', '4313', 'panzer']);
+    for (const t of tokens) expect(text.slice(t.start, t.end).toLowerCase().replace('.', '')).toBe(t.text);
+  });
+  it('splits hyphenated words and keeps umlauts', () => {
+    expect(tokenize('Kim Jong-un im WELT-Studio, Pjöngjang').map((t) => t.text)).toEqual(['kim', 'jong', 'un', 'im', 'welt', 'studio', 'pjöngjang']);
+  });
+});
+
+describe('stem', () => {
+  it('uses the German Snowball stemmer and folds umlauts', () => {
+    expect(stem('raketen')).toBe(stem('rakete'));
+    expect(stem('pjöngjang')).toBe('pjongjang');
+    expect(stem('254920')).toBe('254920');
+  });
+});
+
+describe('contentStems / questionTerms', () => {
+  it('drops question words and stopwords', () => {
+    expect(contentStems('Wie viele Flugzeuge hat Russland verloren?')).toEqual([stem('flugzeuge'), stem('russland'), stem('verloren')]);
+  });
+  it('marks capitalized words after the first as salient', () => {
+    expect(questionTerms('Wo analysierte Alexander Görlach die Achse?')).toEqual([
+      { stem: stem('analysierte'), salient: false },
+      { stem: stem('alexander'), salient: true },
+      { stem: stem('görlach'), salient: true },
+      { stem: stem('achse'), salient: true },
+    ]);
+  });
+});
