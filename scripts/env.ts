@@ -1,12 +1,10 @@
-/** Shared entry-point helper: load .env, then parse the configuration once (exit 2 with the reason). */
-import { config as loadDotenv } from 'dotenv';
-import { type Config, createConfig } from '../src/config.js';
+/** Shared entry-point helper: load .env and parse the configuration once (exit 2 with the reason). */
+import { type Config, configFromEnvironment } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 
 export function loadEnv(): Config {
-  loadDotenv({ quiet: true });
   try {
-    return createConfig(process.env);
+    return configFromEnvironment();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -3,6 +3,7 @@
  * entry points). Nothing else in the project reads `process.env`. CLI flags override these values.
  */
 import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -95,3 +96,9 @@ export const BOTFATHER_HELP = [
   'To get one: open Telegram, talk to @BotFather, send /newbot, choose a name and a username;',
   'BotFather replies with a token like 123456789:AAE…. Put it in .env as TELEGRAM_BOT_TOKEN=… (see .env.example).',
 ].join('\n');
+
+/** For entry points only: load `.env` (real environment variables win), then parse. */
+export function configFromEnvironment(): Config {
+  loadDotenv({ quiet: true });
+  return createConfig(process.env);
+}

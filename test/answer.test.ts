@@ -7,7 +7,7 @@ import { loadQuestions, quoteAnswers } from '../src/evaluate.js';
 import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
-import { CORPUS, ROOT, tempDir, tinyEmbedder } from './helpers.js';
+import { CORPUS, ROOT, tempDir, tinyEmbedder, TSX } from './helpers.js';
 
 const ownQuestions = loadQuestions(path.join(ROOT, 'test/eval/own-questions.jsonl'));
 const devFile = path.join(ROOT, '../shared/eval/dev-questions.jsonl');
@@ -110,7 +110,7 @@ describe('verbatim (property)', () => {
 
 describe('npm run ask (CLI contract)', () => {
   const run = (args: string[], input?: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ask.ts'), '--data', data, ...args], {
+    spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/ask.ts'), '--data', data, ...args], {
       cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
     });
 
@@ -140,7 +140,7 @@ describe('npm run ask (CLI contract)', () => {
   });
 
   it('refuses an index built with another model, saying how to fix it', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ask.ts'), '--data', lexData, 'Frage?'], {
+    const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/ask.ts'), '--data', lexData, 'Frage?'], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
     });
     expect(r.status).toBe(1);

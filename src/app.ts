@@ -1,0 +1,109 @@
+/**
+ * The composition root of `npm start`: model, index, engine, bot, and how updates arrive (long
+ * polling with @grammyjs/runner, or a webhook with a health endpoint). Returns a handle whose
+ * stop() finishes the questions in flight, then closes everything.
+ */
+import { type Server, createServer } from 'node:http';
+import { type RunnerHandle, run } from '@grammyjs/runner';
+import { webhookCallback } from 'grammy';
+import { createBot, registerCommands, type BotSettings, type BotStats } from './bot/bot.js';
+import { BOTFATHER_HELP, type Config } from './config.js';
+import { type Embedder, createTransformersEmbedder } from './embed.js';
+import { type Engine, createEngine } from './engine.js';
+import { ConfigError, errorMessage } from './errors.js';
+import { buildIndex } from './indexer.js';
+import type { Logger } from './logger.js';
+import { currentIndexFolder } from './store.js';
+
+export interface App {
+  readonly engine: Engine;
+  readonly stats: BotStats;
+  /** The webhook/health server's address in webhook mode. */
+  readonly server: Server | null;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  /** Tests pass settings such as a shorter retry cap. */
+  botSettings?: Partial<BotSettings>;
+}
+
+export async function startApp({ config, logger, botSettings }: AppOptions): Promise<App> {
+  if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError(BOTFATHER_HELP);
+  let embedder: Embedder | null = null;
+  if (config.RETRIEVAL_MODE !== 'lexical') {
+    const t = performance.now();
+    embedder = await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
+    logger.info({ model: embedder.modelId, dimensions: embedder.dimensions, ms: Math.round(performance.now() - t) }, 'model loaded');
+  }
+  // Build the index when it is missing, refresh it when the corpus changed (a no-op otherwise).
+  try {
+    const s = await buildIndex({
+      corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embedder, maxArticleBytes: config.MAX_ARTICLE_BYTES,
+      onWarning: (w) => logger.warn({ file: w.file }, w.message),
+    });
+    logger.info({ articles: s.articles, chunks: s.chunks, added: s.added, changed: s.changed, removed: s.removed, rebuilt: s.rebuilt, seconds: Math.round(s.seconds * 100) / 100 }, 'index ready');
+  } catch (error) {
+    if (!currentIndexFolder(config.DATA_DIR)) throw error;
+    logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
+  }
+  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH } });
+  await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
+
+  const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };
+  const bot = createBot({
+    engine, logger, stats,
+    settings: {
+      token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, maxQuestionLength: config.MAX_QUESTION_LENGTH,
+      rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitPerChat: config.RATE_LIMIT_PER_CHAT, logQuestions: config.LOG_QUESTIONS,
+      modelId: embedder?.modelId ?? null, mode: config.RETRIEVAL_MODE, ...botSettings,
+    },
+  });
+  await bot.init();
+  await registerCommands(bot).catch((error) => logger.warn({ err: errorMessage(error) }, 'setMyCommands failed'));
+
+  let runner: RunnerHandle | null = null;
+  let server: Server | null = null;
+  if (config.WEBHOOK_URL) {
+    const path = new URL(config.WEBHOOK_URL).pathname;
+    const handle = webhookCallback(bot, 'http', { secretToken: config.WEBHOOK_SECRET ?? '' });
+    server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/healthz') {
+        const m = engine.current().manifest;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, articles: m.articles, chunks: m.chunks }));
+        return;
+      }
+      if (req.method === 'POST' && req.url === path) {
+        handle(req, res).catch((error: unknown) => {
+          logger.error({ err: errorMessage(error) }, 'webhook request failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server?.listen(config.PORT, resolve));
+    await bot.api.setWebhook(config.WEBHOOK_URL, { secret_token: config.WEBHOOK_SECRET ?? '', allowed_updates: ['message'] });
+    logger.info({ port: config.PORT, path }, 'webhook mode');
+  } else {
+    await bot.api.deleteWebhook();
+    runner = run(bot, { runner: { fetch: { allowed_updates: ['message'] } } });
+    logger.info({ bot: bot.botInfo.username }, 'long polling');
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    engine, stats, server,
+    stop() {
+      stopping ??= (async () => {
+        if (runner?.isRunning()) await runner.stop(); // resolves when middleware in flight is done
+        if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+        engine.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

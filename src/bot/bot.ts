@@ -1,0 +1,160 @@
+/**
+ * createBot: the grammY bot as Composers over an Engine. Starts nothing; src/app.ts runs it.
+ * One error boundary (first middleware) logs a failing update with its id and apologises.
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import { Bot, type Context, Composer, GrammyError } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Engine } from '../engine.js';
+import { InputError } from '../errors.js';
+import { answerHtml, answerText } from '../format.js';
+import type { Logger } from '../logger.js';
+import { createRateLimiter } from './rateLimit.js';
+import {
+  type Lang, aboutText, apologyText, askUsage, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
+  startText, tooLongText, unknownCommandText, userLanguage,
+} from './replies.js';
+import { groupTrigger, parseCommand } from './triggers.js';
+
+export interface BotSettings {
+  token: string;
+  apiRoot: string;
+  maxQuestionLength: number;
+  rateLimitPerUser: number;
+  rateLimitPerChat: number;
+  logQuestions: boolean;
+  /** Model and mode shown by /about. */
+  modelId: string | null;
+  mode: string;
+  /** Extra composers (admin features) installed before the question handlers. */
+  features?: Composer<Context>[];
+  /** Known bot identity (tests); otherwise fetched with getMe on start. */
+  botInfo?: UserFromGetMe;
+  /** Delay cap for auto-retry on 429/5xx, seconds. */
+  maxRetryDelaySeconds?: number;
+  /** Throttle outgoing calls to Telegram's limits (off in unit tests that record calls). */
+  throttle?: boolean;
+}
+
+export interface BotStats {
+  answered: number;
+  abstained: number;
+  startedAt: Date;
+}
+
+export function createBot(options: { engine: Engine; settings: BotSettings; logger: Logger; stats?: BotStats }): Bot {
+  const { engine, settings, logger } = options;
+  const stats = options.stats ?? { answered: 0, abstained: 0, startedAt: new Date() };
+  const bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot }, ...(settings.botInfo ? { botInfo: settings.botInfo } : {}) });
+  if (settings.throttle !== false) {
+    // Telegram's flood limits apply to messages; a "typing" action must not delay the answer
+    // behind it by the per-chat spacing.
+    const throttler = apiThrottler();
+    bot.api.config.use((prev, method, payload, signal) => (method === 'sendChatAction' ? prev(method, payload, signal) : throttler(prev, method, payload, signal)));
+  }
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: settings.maxRetryDelaySeconds ?? 60 }));
+
+  const perUser = createRateLimiter(settings.rateLimitPerUser);
+  const perChat = createRateLimiter(settings.rateLimitPerChat);
+  const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
+  const replyOptions = (ctx: Context) => ({
+    ...(ctx.msg?.is_topic_message && ctx.msg.message_thread_id ? { message_thread_id: ctx.msg.message_thread_id } : {}),
+    ...(ctx.msg ? { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } } : {}),
+  });
+  const replyHtml = (ctx: Context, html: string) => ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyOptions(ctx) });
+
+  // One update at a time per chat (the runner handles chats concurrently): answers keep the
+  // order of questions within a chat.
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+
+  // The error boundary: whatever fails below is logged with its update id, the user gets a short
+  // apology, and the bot goes on with the next update.
+  bot.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      logger.error({ update_id: ctx.update.update_id, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'update failed');
+      if (ctx.chat) await ctx.reply(apologyText(langOf(ctx)), replyOptions(ctx)).catch(() => undefined);
+    }
+  });
+
+  const answer = async (ctx: Context, rawQuestion: string): Promise<void> => {
+    const lang = langOf(ctx);
+    const question = rawQuestion.trim();
+    if (!question) {
+      await replyHtml(ctx, askUsage(lang));
+      return;
+    }
+    if (question.length > settings.maxQuestionLength) {
+      await replyHtml(ctx, tooLongText(lang, question.length, settings.maxQuestionLength));
+      return;
+    }
+    const userKey = String(ctx.from?.id ?? 'anon');
+    const chatKey = String(ctx.chat?.id ?? 'none');
+    if (!perUser.hit(userKey) || (ctx.chat?.type !== 'private' && !perChat.hit(chatKey))) {
+      if (perUser.shouldWarn(`${chatKey}:${userKey}`)) await replyHtml(ctx, rateLimitedText(lang, settings.rateLimitPerUser));
+      return;
+    }
+    const started = performance.now();
+    await ctx.replyWithChatAction('typing', ctx.msg?.is_topic_message && ctx.msg.message_thread_id ? { message_thread_id: ctx.msg.message_thread_id } : {}).catch(() => undefined);
+    let result;
+    try {
+      result = await engine.answer(question);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      await replyHtml(ctx, noWordsText(lang));
+      return;
+    }
+    const topics = engine.topics();
+    const html = answerHtml(result, topics);
+    try {
+      await replyHtml(ctx, html);
+    } catch (error) {
+      // Telegram rejected the HTML: send the same answer once more as plain text.
+      if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+      logger.warn({ update_id: ctx.update.update_id, description: error.description }, 'HTML reply rejected, sent as plain text');
+      await ctx.reply(answerText(result, topics).slice(0, 4096), { link_preview_options: { is_disabled: true }, ...replyOptions(ctx) });
+    }
+    if (result.found) stats.answered++;
+    else stats.abstained++;
+    logger.info({
+      update_id: ctx.update.update_id, chat_type: ctx.chat?.type, found: result.found, quotes: result.quotes.length,
+      confidence: result.confidence, latency_ms: Math.round(performance.now() - started), ...(settings.logQuestions ? { question } : {}),
+    }, 'answered');
+  };
+
+  const commands = new Composer<Context>();
+  commands.command('start', (ctx) => replyHtml(ctx, startText(langOf(ctx), engine.current().manifest.articles)));
+  commands.command('help', (ctx) => replyHtml(ctx, helpText(langOf(ctx), ctx.me.username, settings.maxQuestionLength)));
+  commands.command('sources', (ctx) => replyHtml(ctx, sourcesText(langOf(ctx), engine.current().store.articles())));
+  commands.command('about', (ctx) => {
+    const m = engine.current().manifest;
+    return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
+  });
+  bot.use(commands);
+  for (const feature of settings.features ?? []) bot.use(feature);
+
+  const privateChats = bot.chatType('private');
+  privateChats.command('ask', (ctx) => answer(ctx, ctx.match));
+  privateChats.on('message:text', (ctx) => {
+    if (parseCommand(ctx.msg.text, ctx.msg.entities)) return replyHtml(ctx, unknownCommandText(langOf(ctx)));
+    return answer(ctx, ctx.msg.text);
+  });
+  privateChats.on('message', (ctx) => replyHtml(ctx, nonTextHint(langOf(ctx))));
+
+  const groups = bot.chatType(['group', 'supergroup']);
+  groups.on('message:text', (ctx) => {
+    const trigger = groupTrigger(ctx.msg, { id: ctx.me.id, username: ctx.me.username });
+    return trigger ? answer(ctx, trigger.question) : undefined; // plain chatter: stay silent
+  });
+  // The explicit last handler: anything else (other update types, group media) is ignored.
+  bot.use(() => undefined);
+  return bot;
+}
+
+export async function registerCommands(bot: Bot): Promise<void> {
+  await bot.api.setMyCommands(commandList('en'));
+  await bot.api.setMyCommands(commandList('de'), { language_code: 'de' });
+}

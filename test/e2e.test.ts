@@ -1,0 +1,182 @@
+/**
+ * End to end: the real start-up code path (src/app.ts, and src/main.ts as a process) against the
+ * local fake Bot API server, with real SQLite, HNSW and transformers.js on the tiny model.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, startApp } from '../src/app.js';
+import { createConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { FakeTelegram } from './fakeTelegram.js';
+import { ROOT, copyCorpus, makeTinyModel, tempDir, TSX } from './helpers.js';
+
+let tg: FakeTelegram;
+let app: App;
+let model: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  tg = new FakeTelegram();
+  await tg.start();
+  model = await makeTinyModel();
+  env = {
+    TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, EMBEDDING_MODEL: model, CORPUS_DIR: copyCorpus(), DATA_DIR: tempDir(),
+    LOG_LEVEL: 'silent', RATE_LIMIT_PER_USER: '100',
+  };
+  app = await startApp({ config: createConfig(env), logger: createLogger('silent'), botSettings: { maxRetryDelaySeconds: 5 } });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await tg?.stop();
+});
+
+const group = -1001;
+
+describe('npm start code path against a fake Telegram', () => {
+  it('registers localized commands and builds the index on start', () => {
+    const commands = tg.calls.filter((c) => c.method === 'setMyCommands');
+    expect(commands.map((c) => c.payload.language_code ?? 'default')).toEqual(['default', 'de']);
+    expect(app.engine.current().manifest.articles).toBe(2);
+  });
+
+  it('private question → quoted reply with citation', async () => {
+    const before = tg.sent.length;
+    const u = tg.message({ chatId: 42, text: 'Wie viele Flugzeuge hat Russland verloren?' });
+    const [reply] = (await tg.waitForSent(before + 1)).slice(before);
+    expect(reply?.chat_id).toBe(42);
+    expect(reply?.reply_to).toBe(u.message?.message_id);
+    expect(reply?.parse_mode).toBe('HTML');
+    expect(reply?.text).toMatch(/<blockquote>[^<]*315 Flugzeuge[^<]*<\/blockquote> \[1\]/);
+    expect(reply?.text).toContain('[1] <b>Moskau/Pjöngjang');
+    expect(tg.calls.some((c) => c.method === 'sendChatAction' && c.payload.action === 'typing')).toBe(true);
+  });
+
+  it('group: /ask@botname, mention and reply-to-bot are answered; chatter gets silence', async () => {
+    const before = tg.sent.length;
+    tg.message({ chatId: group, chatType: 'supergroup', text: 'Moin, wer hat Kaffee?' });
+    tg.message({ chatId: group, chatType: 'supergroup', text: '/ask@belegbot_test_bot In welcher Region liegt das Kosmodrom Wostotschny?', entities: [{ type: 'bot_command', offset: 0, length: 22 }] });
+    tg.message({ chatId: group, chatType: 'supergroup', text: '@belegbot_test_bot Wo lehrt Yakov Zinberg?', entities: [{ type: 'mention', offset: 0, length: 18 }] });
+    const botMessage = { message_id: 1, date: 0, chat: { id: group, type: 'supergroup', title: 'R' }, from: tg.botInfo, text: 'frühere Antwort' };
+    tg.message({ chatId: group, chatType: 'supergroup', text: 'Wofür stimmten Russland und China im UNO-Sicherheitsrat?', replyTo: botMessage });
+    tg.message({ chatId: group, chatType: 'supergroup', text: 'Noch mehr Geplauder ohne Bot' });
+    // Updates of one chat are handled in order: three replies and nothing for the chatter.
+    const replies = (await tg.waitForSent(before + 3)).slice(before);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tg.sent.length).toBe(before + 3);
+    expect(replies.map((r) => r.chat_id)).toEqual([group, group, group]);
+    expect(replies[0]?.text).toContain('Amur-Region');
+    expect(replies[1]?.text).toContain('Kokushikan-Universität');
+    expect(replies[2]?.text).toContain('Sanktionen gegen Nordkorea');
+  });
+
+  it('429 with retry_after → retried and delivered', async () => {
+    const before = tg.sent.length;
+    tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    const started = Date.now();
+    tg.message({ chatId: 43, text: 'Wo trafen sich Putin und Kim Jong Un?' });
+    const [reply] = (await tg.waitForSent(before + 1)).slice(before);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(reply?.text).toContain('Kosmodrom Wostotschny');
+  });
+
+  it('a 400 parse error → the same answer as plain text', async () => {
+    const before = tg.sent.length;
+    tg.failNext('sendMessage', { error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"blockquote\" at byte offset 0" });
+    tg.message({ chatId: 44, text: 'Wo trafen sich Putin und Kim Jong Un?' });
+    const [reply] = (await tg.waitForSent(before + 1)).slice(before);
+    expect(reply?.parse_mode).toBeUndefined();
+    expect(reply?.text).toMatch(/^„.*Kosmodrom Wostotschny.*“ \[1\]\n\nQuellen:\n\[1\] Russland und Nordkorea suchen Schulterschluss/s);
+  });
+
+  it('forum topics: the answer goes to the same topic', async () => {
+    const before = tg.sent.length;
+    tg.message({ chatId: -1002, chatType: 'supergroup', threadId: 77, text: '/ask Wo lehrt Yakov Zinberg?' });
+    const [reply] = (await tg.waitForSent(before + 1)).slice(before);
+    expect(reply?.message_thread_id).toBe(77);
+  });
+
+  it('every reply passed Telegram\'s HTML and length checks', () => {
+    for (const m of tg.sent) expect(m.text.length).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe('npm start as a process', () => {
+  it('without a token prints how to get one and exits non-zero', () => {
+    const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd: tempDir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN is not set.');
+    expect(r.stderr).toContain('@BotFather');
+  });
+
+  it('with a malformed token names the key and never prints the value', () => {
+    const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd: tempDir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TELEGRAM_BOT_TOKEN: 'oops-secret-value' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN: must look like');
+    expect(r.stderr).not.toContain('oops-secret-value');
+  });
+
+  it('answers, then shuts down on SIGTERM with a question in flight: answered or cleanly cancelled, exit 0', async () => {
+    const own = new FakeTelegram();
+    await own.start();
+    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], {
+      cwd: ROOT, env: { ...process.env, ...env, TELEGRAM_BOT_TOKEN: own.token, TELEGRAM_API_ROOT: own.url, DATA_DIR: tempDir(), LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr.on('data', (d) => { log += String(d); });
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!log.includes('long polling') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      own.message({ chatId: 7, text: 'Wie viele Panzer hat Russland verloren?' });
+      await own.waitForSent(1);
+      expect(own.sent[0]?.text).toContain('4.313 Panzer');
+      // Now a question and the signal at once.
+      own.message({ chatId: 7, text: 'Wo lehrt Yakov Zinberg?' });
+      await new Promise((r) => setTimeout(r, 30));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      expect(own.sent.length === 1 || own.sent[1]?.text.includes('Kokushikan')).toBe(true);
+      expect(log).toContain('"msg":"stopped"');
+      // Logs carry latency and found, never the token or (by default) the question.
+      expect(log).toMatch(/"found":true.*"latency_ms":\d+/);
+      expect(log).not.toContain(own.token);
+      expect(log).not.toContain('Panzer');
+    } finally {
+      child.kill('SIGKILL');
+      await own.stop();
+    }
+  });
+});
+
+describe('webhook mode', () => {
+  it('checks the secret token on every request, answers, and serves /healthz', async () => {
+    const own = new FakeTelegram();
+    await own.start();
+    const webhookApp = await startApp({
+      config: createConfig({ ...env, TELEGRAM_API_ROOT: own.url, TELEGRAM_BOT_TOKEN: own.token, DATA_DIR: tempDir(), WEBHOOK_URL: 'https://bot.example.org/telegram/hook', WEBHOOK_SECRET: 'geheim_123', PORT: '0' }),
+      logger: createLogger('silent'),
+    });
+    try {
+      const address = webhookApp.server?.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      expect(own.calls.find((c) => c.method === 'setWebhook')?.payload).toMatchObject({ url: 'https://bot.example.org/telegram/hook', secret_token: 'geheim_123' });
+      const health = await fetch(`${base}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true, articles: 2, chunks: 20 });
+      const update = { update_id: 1, message: { message_id: 5, date: 0, chat: { id: 9, type: 'private', first_name: 'A' }, from: { id: 9, is_bot: false, first_name: 'A' }, text: 'Wo lehrt Yakov Zinberg?' } };
+      const post = (secret?: string) => fetch(`${base}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) }, body: JSON.stringify(update) });
+      expect((await post()).status).toBe(401);
+      expect((await post('falsch')).status).toBe(401);
+      expect(own.sent).toHaveLength(0);
+      expect((await post('geheim_123')).status).toBe(200);
+      await own.waitForSent(1);
+      expect(own.sent[0]?.text).toContain('Kokushikan-Universität');
+      expect((await fetch(`${base}/other`)).status).toBe(404);
+    } finally {
+      await webhookApp.stop();
+      await own.stop();
+    }
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * A local fake of the Telegram Bot API over node:http, for end-to-end tests: getMe, long-polling
+ * getUpdates, sendMessage with Telegram's HTML and 4096-character checks, editMessageText,
+ * setMyCommands, sendChatAction, webhook calls, getFile + file download, and errors in Telegram's
+ * {ok:false, error_code, description} shape. Faults can be queued per method.
+ */
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Update, UserFromGetMe } from 'grammy/types';
+
+export interface SentMessage {
+  message_id: number;
+  chat_id: number;
+  text: string;
+  parse_mode?: string;
+  reply_to?: number;
+  message_thread_id?: number;
+  method: string;
+}
+
+export interface Fault {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number };
+}
+
+const ALLOWED_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'blockquote', 'tg-spoiler', 'span', 'tg-emoji']);
+
+/** Telegram's HTML rules, as far as replies use them. Returns the visible text or an error. */
+export function parseTelegramHtml(html: string): { text: string } | { error: string } {
+  const stack: string[] = [];
+  let text = '';
+  let i = 0;
+  while (i < html.length) {
+    const ch = html[i] ?? '';
+    if (ch === '<') {
+      const m = /^<(\/?)([a-zA-Z-]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*>/.exec(html.slice(i));
+      if (!m) return { error: `Bad Request: can't parse entities: Unexpected end tag at byte offset ${i}` };
+      const [all, closing, rawName] = m;
+      const name = (rawName ?? '').toLowerCase();
+      if (!ALLOWED_TAGS.has(name)) return { error: `Bad Request: can't parse entities: Unsupported start tag "${name}" at byte offset ${i}` };
+      if (closing) {
+        if (stack.pop() !== name) return { error: `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "${name}"` };
+      } else stack.push(name);
+      i += all.length;
+    } else if (ch === '>') {
+      return { error: `Bad Request: can't parse entities: Unexpected ">" at byte offset ${i}` };
+    } else if (ch === '&') {
+      const m = /^&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);/.exec(html.slice(i));
+      if (!m) return { error: `Bad Request: can't parse entities: Character entity expected at byte offset ${i}` };
+      text += { lt: '<', gt: '>', amp: '&', quot: '"' }[m[1] as 'lt'] ?? '?';
+      i += m[0].length;
+    } else {
+      text += ch;
+      i++;
+    }
+  }
+  if (stack.length) return { error: `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "${stack[stack.length - 1]}"` };
+  return { text };
+}
+
+export class FakeTelegram {
+  readonly token = '123456:TEST_token_for_the_fake_telegram_server';
+  readonly botInfo: UserFromGetMe = {
+    id: 999, is_bot: true, first_name: 'Belegbot', username: 'belegbot_test_bot', can_join_groups: true,
+    can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false,
+  } as UserFromGetMe;
+  readonly sent: SentMessage[] = [];
+  readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
+  readonly files = new Map<string, { path: string; content: Buffer }>();
+  private server: Server;
+  private updates: Update[] = [];
+  private nextUpdateId = 1;
+  private nextMessageId = 1000;
+  private waiters: Array<() => void> = [];
+  private faults = new Map<string, Fault[]>();
+  private sentListeners: Array<() => void> = [];
+  /** How long one getUpdates waits at most (ms), whatever timeout the client asks for. */
+  pollCapMs = 1000;
+  url = '';
+
+  constructor() {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.waiters.splice(0)) w();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queue a fault for the next call of `method`. */
+  failNext(method: string, fault: Fault): void {
+    const list = this.faults.get(method) ?? [];
+    list.push(fault);
+    this.faults.set(method, list);
+  }
+
+  /** Queue an update; returns it. `message` fields are filled with sane defaults. */
+  pushUpdate(update: Omit<Update, 'update_id'>): Update {
+    const full = { update_id: this.nextUpdateId++, ...update } as Update;
+    this.updates.push(full);
+    for (const w of this.waiters.splice(0)) w();
+    return full;
+  }
+
+  /** A text message update from a user in a chat. */
+  message(opts: { chatId: number; chatType?: 'private' | 'group' | 'supergroup'; text: string; userId?: number; lang?: string; entities?: unknown[]; replyTo?: unknown; threadId?: number; document?: unknown; caption?: string; forwardOrigin?: unknown }): Update {
+    const userId = opts.userId ?? 42;
+    const chatType = opts.chatType ?? 'private';
+    const message: Record<string, unknown> = {
+      message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000),
+      chat: chatType === 'private' ? { id: opts.chatId, type: 'private', first_name: 'Ada' } : { id: opts.chatId, type: chatType, title: 'Redaktion', ...(opts.threadId ? { is_forum: true } : {}) },
+      from: { id: userId, is_bot: false, first_name: 'Ada', ...(opts.lang ? { language_code: opts.lang } : {}) },
+    };
+    if (opts.document) message.document = opts.document;
+    else message.text = opts.text;
+    if (opts.caption) message.caption = opts.caption;
+    if (opts.forwardOrigin) message.forward_origin = opts.forwardOrigin;
+    const entities = opts.entities ?? (opts.text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: opts.text.split(/\s/)[0]?.length ?? 0 }] : undefined);
+    if (entities && !opts.document) message.entities = entities;
+    if (opts.replyTo) message.reply_to_message = opts.replyTo;
+    if (opts.threadId) { message.message_thread_id = opts.threadId; message.is_topic_message = true; }
+    return this.pushUpdate({ message } as unknown as Omit<Update, 'update_id'>);
+  }
+
+  /** Wait until at least `n` messages were sent (or edited), or fail after `ms`. */
+  async waitForSent(n: number, ms = 15_000): Promise<SentMessage[]> {
+    const deadline = Date.now() + ms;
+    while (this.sent.length < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${n} sent messages, got ${this.sent.length}: ${JSON.stringify(this.sent.map((s) => s.text.slice(0, 60)))}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 200));
+        this.sentListeners.push(() => { clearTimeout(t); resolve(); });
+      });
+    }
+    return this.sent;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? '');
+    if (fileMatch) {
+      const file = [...this.files.values()].find((f) => f.path === fileMatch[2]);
+      if (!file || fileMatch[1] !== this.token) { res.writeHead(404).end(); return; }
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.content);
+      return;
+    }
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const body = await new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (d) => { data += String(d); });
+      req.on('end', () => resolve(data));
+    });
+    const reply = (status: number, json: unknown) => {
+      if (!res.writableEnded && !res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+    };
+    if (!m || m[1] !== this.token) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+    const method = m[2] ?? '';
+    let payload: Record<string, unknown> = {};
+    try {
+      payload = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    } catch {
+      return reply(400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
+    }
+    this.calls.push({ method, payload });
+    const fault = this.faults.get(method)?.shift();
+    if (fault) return reply(fault.error_code, { ok: false, ...fault });
+    const ok = (result: unknown) => reply(200, { ok: true, result });
+    const bad = (description: string) => reply(400, { ok: false, error_code: 400, description });
+    switch (method) {
+      case 'getMe': return ok(this.botInfo);
+      case 'deleteWebhook': case 'setWebhook': case 'setMyCommands': case 'sendChatAction': return ok(true);
+      case 'getUpdates': {
+        const offset = Number(payload.offset ?? 0);
+        this.updates = this.updates.filter((u) => u.update_id >= offset);
+        if (this.updates.length === 0) {
+          const wait = Math.min(Number(payload.timeout ?? 0) * 1000, this.pollCapMs);
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, wait);
+            this.waiters.push(() => { clearTimeout(t); resolve(); });
+            req.on('close', () => { clearTimeout(t); resolve(); });
+          });
+        }
+        return ok(this.updates.slice(0, Number(payload.limit ?? 100)));
+      }
+      case 'getFile': {
+        const file = this.files.get(String(payload.file_id));
+        if (!file) return bad('Bad Request: invalid file_id');
+        return ok({ file_id: payload.file_id, file_unique_id: `u${payload.file_id}`, file_size: file.content.length, file_path: file.path });
+      }
+      case 'sendMessage': case 'editMessageText': {
+        const raw = String(payload.text ?? '');
+        let visible = raw;
+        if (payload.parse_mode === 'HTML') {
+          const parsed = parseTelegramHtml(raw);
+          if ('error' in parsed) return bad(parsed.error);
+          visible = parsed.text;
+        }
+        if (visible.trim() === '') return bad('Bad Request: message text is empty');
+        if (visible.length > 4096) return bad('Bad Request: message is too long');
+        const replyTo = (payload.reply_parameters as { message_id?: number } | undefined)?.message_id;
+        const id = method === 'editMessageText' ? Number(payload.message_id) : this.nextMessageId++;
+        this.sent.push({
+          message_id: id, chat_id: Number(payload.chat_id), text: raw, method,
+          ...(payload.parse_mode ? { parse_mode: String(payload.parse_mode) } : {}),
+          ...(replyTo ? { reply_to: replyTo } : {}),
+          ...(payload.message_thread_id ? { message_thread_id: Number(payload.message_thread_id) } : {}),
+        });
+        for (const l of this.sentListeners.splice(0)) l();
+        return ok({ message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: Number(payload.chat_id), type: 'private' }, from: this.botInfo, text: visible });
+      }
+      default:
+        return reply(404, { ok: false, error_code: 404, description: `Not Found: method ${method} not found` });
+    }
+  }
+}
