@@ -6,7 +6,9 @@
 import { type Server, createServer } from 'node:http';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { webhookCallback } from 'grammy';
+import { createAdminFeature } from './bot/admin.js';
 import { createBot, registerCommands, type BotSettings, type BotStats } from './bot/bot.js';
+import { type BuildManager, createBuildManager } from './buildManager.js';
 import { BOTFATHER_HELP, type Config } from './config.js';
 import { type Embedder, createTransformersEmbedder } from './embed.js';
 import { type Engine, createEngine } from './engine.js';
@@ -15,9 +17,13 @@ import { buildIndex } from './indexer.js';
 import type { Logger } from './logger.js';
 import { currentIndexFolder } from './store.js';
 
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
 export interface App {
   readonly engine: Engine;
   readonly stats: BotStats;
+  /** Background index builds (admins' /reindex, uploads). */
+  readonly builds: BuildManager;
   /** The webhook/health server's address in webhook mode. */
   readonly server: Server | null;
   stop(): Promise<void>;
@@ -53,12 +59,23 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };
+  const builds = createBuildManager({
+    engine,
+    job: { corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, modelId: embedder?.modelId ?? null, cacheDir: config.MODEL_CACHE_DIR, maxArticleBytes: config.MAX_ARTICLE_BYTES },
+  });
+  const admin = createAdminFeature({
+    engine, builds, stats, logger,
+    settings: {
+      adminIds: config.ADMIN_USER_IDS, corpusDir: config.CORPUS_DIR, maxArticleBytes: config.MAX_ARTICLE_BYTES, token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT, modelId: embedder?.modelId ?? null,
+    },
+  });
   const bot = createBot({
     engine, logger, stats,
     settings: {
       token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, maxQuestionLength: config.MAX_QUESTION_LENGTH,
       rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitPerChat: config.RATE_LIMIT_PER_CHAT, logQuestions: config.LOG_QUESTIONS,
-      modelId: embedder?.modelId ?? null, mode: config.RETRIEVAL_MODE, ...botSettings,
+      modelId: embedder?.modelId ?? null, mode: config.RETRIEVAL_MODE, features: [admin], ...botSettings,
     },
   });
   await bot.init();
@@ -85,20 +102,21 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server?.listen(config.PORT, resolve));
-    await bot.api.setWebhook(config.WEBHOOK_URL, { secret_token: config.WEBHOOK_SECRET ?? '', allowed_updates: ['message'] });
+    await bot.api.setWebhook(config.WEBHOOK_URL, { secret_token: config.WEBHOOK_SECRET ?? '', allowed_updates: ALLOWED_UPDATES });
     logger.info({ port: config.PORT, path }, 'webhook mode');
   } else {
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: ['message'] } } });
+    runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
     logger.info({ bot: bot.botInfo.username }, 'long polling');
   }
 
   let stopping: Promise<void> | null = null;
   return {
-    engine, stats, server,
+    engine, stats, server, builds,
     stop() {
       stopping ??= (async () => {
         if (runner?.isRunning()) await runner.stop(); // resolves when middleware in flight is done
+        await builds.current()?.terminate(); // an unfinished build is discarded; the index stays as it was
         if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
         engine.close();
         logger.info('stopped');

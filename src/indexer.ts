@@ -39,6 +39,8 @@ export interface BuildOptions {
   embedBatch?: number;
   onProgress?: (progress: BuildProgress) => void;
   onWarning?: (warning: IngestWarning) => void;
+  /** Take the data folder's build lock (default). false: the caller already holds it. */
+  lock?: boolean;
 }
 
 export interface BuildSummary {
@@ -75,7 +77,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const hnswSettings = options.hnsw ?? DEFAULT_HNSW;
   const { embedder, dataDir } = options;
   mkdirSync(dataDir, { recursive: true });
-  const release = acquireBuildLock(dataDir);
+  const release = options.lock === false ? () => undefined : acquireBuildLock(dataDir);
   let buildFolder: string | null = null;
   try {
     removeStaleBuilds(dataDir);

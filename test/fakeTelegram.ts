@@ -15,6 +15,7 @@ export interface SentMessage {
   parse_mode?: string;
   reply_to?: number;
   message_thread_id?: number;
+  reply_markup?: unknown;
   method: string;
 }
 
@@ -130,6 +131,39 @@ export class FakeTelegram {
     return this.pushUpdate({ message } as unknown as Omit<Update, 'update_id'>);
   }
 
+  /** Register a file users can "upload": returns the Document to put into a message. */
+  addFile(fileName: string, content: Buffer | string): { file_id: string; file_unique_id: string; file_name: string; file_size: number } {
+    const id = `file${this.files.size + 1}`;
+    const buffer = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    this.files.set(id, { path: `documents/${id}.bin`, content: buffer });
+    return { file_id: id, file_unique_id: `u${id}`, file_name: fileName, file_size: buffer.length };
+  }
+
+  /** A button press on one of the bot's messages. */
+  callback(opts: { chatId: number; userId: number; data: string; messageId?: number }): Update {
+    return this.pushUpdate({
+      callback_query: {
+        id: `cb${this.nextUpdateId}`, chat_instance: 'ci', data: opts.data,
+        from: { id: opts.userId, is_bot: false, first_name: 'Ada' },
+        message: { message_id: opts.messageId ?? 1, date: 0, chat: { id: opts.chatId, type: 'private', first_name: 'Ada' }, from: this.botInfo, text: '?' },
+      },
+    } as unknown as Omit<Update, 'update_id'>);
+  }
+
+  /** Wait until a message or edit to `chatId`, sent at index `from` or later, matches `test`. */
+  async waitFor(chatId: number, test: (text: string) => boolean, from = 0, ms = 60_000): Promise<SentMessage> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const hit = this.sent.slice(from).find((m) => m.chat_id === chatId && test(m.text));
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`no message to ${chatId} matched; got ${JSON.stringify(this.sent.filter((m) => m.chat_id === chatId).map((m) => m.text.slice(0, 80)))}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 100);
+        this.sentListeners.push(() => { clearTimeout(t); resolve(); });
+      });
+    }
+  }
+
   /** Wait until at least `n` messages were sent (or edited), or fail after `ms`. */
   async waitForSent(n: number, ms = 15_000): Promise<SentMessage[]> {
     const deadline = Date.now() + ms;
@@ -176,7 +210,7 @@ export class FakeTelegram {
     const bad = (description: string) => reply(400, { ok: false, error_code: 400, description });
     switch (method) {
       case 'getMe': return ok(this.botInfo);
-      case 'deleteWebhook': case 'setWebhook': case 'setMyCommands': case 'sendChatAction': return ok(true);
+      case 'deleteWebhook': case 'setWebhook': case 'setMyCommands': case 'sendChatAction': case 'answerCallbackQuery': return ok(true);
       case 'getUpdates': {
         const offset = Number(payload.offset ?? 0);
         this.updates = this.updates.filter((u) => u.update_id >= offset);
@@ -212,6 +246,7 @@ export class FakeTelegram {
           ...(payload.parse_mode ? { parse_mode: String(payload.parse_mode) } : {}),
           ...(replyTo ? { reply_to: replyTo } : {}),
           ...(payload.message_thread_id ? { message_thread_id: Number(payload.message_thread_id) } : {}),
+          ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}),
         });
         for (const l of this.sentListeners.splice(0)) l();
         return ok({ message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: Number(payload.chat_id), type: 'private' }, from: this.botInfo, text: visible });
