@@ -57,7 +57,49 @@ export function modelSettings(modelId: string): ModelSettings {
   return { queryPrefix: '', passagePrefix: '' };
 }
 
-type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: Float32Array }>;
+interface TensorLike {
+  dims: number[];
+  data: Float32Array | BigInt64Array | number[];
+}
+
+/** The parts of a transformers.js feature-extraction pipeline used here. */
+interface Extractor {
+  tokenizer: (texts: string[], options: { padding: boolean; truncation: boolean }) => Record<string, TensorLike> & { attention_mask: TensorLike };
+  model: (inputs: Record<string, TensorLike>) => Promise<{ last_hidden_state?: TensorLike; token_embeddings?: TensorLike }>;
+}
+
+/**
+ * Mean pooling over the tokens the attention mask keeps, then L2 normalization: what the
+ * pipeline's `pooling: 'mean', normalize: true` computes, but reading each token's row
+ * contiguously and converting the int64 mask once (the library's loop converts a BigInt per
+ * value and was 57 % of indexing time with the tiny model).
+ */
+export function meanPoolNormalize(hidden: TensorLike, mask: TensorLike): number[][] {
+  const [batch = 0, seq = 0, dim = 0] = hidden.dims;
+  const h = hidden.data as Float32Array;
+  const keep = Uint8Array.from(mask.data as ArrayLike<number | bigint>, (v) => (Number(v) === 0 ? 0 : 1));
+  const out: number[][] = [];
+  const sum = new Float64Array(dim);
+  for (let b = 0; b < batch; b++) {
+    sum.fill(0);
+    let count = 0;
+    for (let t = 0; t < seq; t++) {
+      if (keep[b * seq + t] === 0) continue;
+      count++;
+      const row = (b * seq + t) * dim;
+      // Indexes are in range by construction; `!` avoids a per-value check in the hot loop.
+      for (let k = 0; k < dim; k++) sum[k]! += h[row + k]!;
+    }
+    let norm = 0;
+    for (let k = 0; k < dim; k++) norm += sum[k]! * sum[k]!;
+    // Dividing by the token count cancels in the normalization; only the direction matters.
+    const scale = norm > 0 && count > 0 ? 1 / Math.sqrt(norm) : 0;
+    const vector = new Array<number>(dim);
+    for (let k = 0; k < dim; k++) vector[k] = sum[k]! * scale;
+    out.push(vector);
+  }
+  return out;
+}
 
 /** Load the model (once) and return an Embedder. Throws ModelLoadError with what to do next. */
 export async function createTransformersEmbedder(options: EmbedderOptions): Promise<Embedder> {
@@ -99,9 +141,11 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
     const out: number[][] = new Array(texts.length);
     for (let i = 0; i < order.length; i += batchSize) {
       const ids = order.slice(i, i + batchSize);
-      const output = await extractor(ids.map((k) => texts[k] ?? ''), { pooling: 'mean', normalize: true });
-      const dim = output.dims[output.dims.length - 1] ?? 0;
-      ids.forEach((k, j) => { out[k] = Array.from(output.data.subarray(j * dim, (j + 1) * dim)); });
+      const inputs = extractor.tokenizer(ids.map((k) => texts[k] ?? ''), { padding: true, truncation: true });
+      const outputs = await extractor.model(inputs);
+      const hidden = outputs.last_hidden_state ?? outputs.token_embeddings;
+      if (!hidden) throw new ModelLoadError(`Embedding model "${modelId}" has no last_hidden_state output; it is not a feature-extraction model.`);
+      meanPoolNormalize(hidden, inputs.attention_mask).forEach((vector, j) => { out[ids[j] ?? 0] = vector; });
     }
     for (const v of out) validateVector(v, dimensions || (v?.length ?? 0), modelId);
     return out;

@@ -56,3 +56,18 @@ describe('validateVector', () => {
     expect(() => validateVector([0.1, 0.2, 0.3], 3, 'm')).not.toThrow();
   });
 });
+
+describe('meanPoolNormalize', () => {
+  it('gives the same vectors as the transformers.js pipeline\'s own mean pooling', async () => {
+    const dir = await makeTinyModel();
+    const { pipeline, env } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    const extractor = await pipeline('feature-extraction', dir, { dtype: 'q8' });
+    const texts = ['passage: Kurz.', 'passage: Ein längerer Satz über Russland, Nordkorea und 254.920 Soldaten im Krieg.'];
+    const reference = await extractor(texts, { pooling: 'mean', normalize: true });
+    const embedder = await createTransformersEmbedder({ modelId: dir });
+    const ours = await embedder.embedPassages(['Kurz.', 'Ein längerer Satz über Russland, Nordkorea und 254.920 Soldaten im Krieg.']);
+    const ref = reference.tolist() as number[][];
+    for (const [i, v] of ours.entries()) for (const [k, x] of v.entries()) expect(x).toBeCloseTo(ref[i]?.[k] ?? Number.NaN, 5);
+  });
+});
