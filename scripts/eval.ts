@@ -1,8 +1,10 @@
 /**
  * npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR] [--json]
  * Builds indexes of the corpus in a temp folder and scores every retrieval configuration on the
- * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present) and this
- * repository's own questions (test/eval/own-questions.jsonl). Prints one table per set.
+ * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present), this
+ * repository's own questions (test/eval/own-questions.jsonl, used while tuning) and its held-out
+ * questions (test/eval/heldout-questions.jsonl, written before the system saw them, never tuned
+ * on). Prints one table per set.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +26,11 @@ const { values } = parseArgs({
 const config = loadEnv();
 const root = path.resolve(import.meta.dirname, '..');
 const corpusDir = values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR;
-const sets = (values.questions ?? [path.join(root, '../shared/eval/dev-questions.jsonl'), path.join(root, 'test/eval/own-questions.jsonl')]).filter((f) => {
+const sets = (values.questions ?? [
+  path.join(root, '../shared/eval/dev-questions.jsonl'),
+  path.join(root, 'test/eval/own-questions.jsonl'),
+  path.join(root, 'test/eval/heldout-questions.jsonl'),
+]).filter((f) => {
   if (existsSync(f)) return true;
   process.stderr.write(`note: ${f} not found, skipped\n`);
   return false;

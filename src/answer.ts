@@ -93,9 +93,14 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const retrieval = await retriever.retrieve(question, settings.topChunks);
       const candidates = collectCandidates(index, retrieval);
       const terms = questionTerms(question);
-      const weights = termWeights(index, terms, totalChunks);
+      const weights = termWeights(retrieval.documentFrequencies, terms, totalChunks);
       const expects = expectedAnswer(question);
-      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, c, settings.compoundMatch, expects);
+      const byId = new Map(candidates.map((c) => [c.sentence.id, c]));
+      const neighbours = (c: Candidate) =>
+        [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
+          .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row)
+          .map((n) => n.article.text.slice(n.sentence.start, n.sentence.end));
+      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, c, settings.compoundMatch, expects, neighbours(c));
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
         for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
@@ -169,8 +174,7 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
  * it is the strongest sign the articles do not answer), less when it is a verb or adjective
  * (paraphrases use other verbs).
  */
-function termWeights(index: LoadedIndex, terms: readonly QuestionTerm[], n: number): Map<string, number> {
-  const df = index.store.documentFrequencies(terms.map((t) => t.stem));
+function termWeights(df: ReadonlyMap<string, number>, terms: readonly QuestionTerm[], n: number): Map<string, number> {
   return new Map(terms.map((t) => {
     const d = df.get(t.stem) ?? 0;
     const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
@@ -190,11 +194,17 @@ function expectedAnswer(question: string): Expectation {
 
 const MONTH_OR_DAY = /^(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\p{L}*(nachmittag|vormittag|morgen|abend))$/u;
 
-function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, number>, c: Candidate, compound: boolean, expects: Expectation): number {
+/** Share of a question term's weight earned when it only occurs in a neighbouring sentence. */
+const CONTEXT_WEIGHT = 0.4;
+
+function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, number>, c: Candidate, compound: boolean, expects: Expectation, context: readonly string[]): number {
   if (terms.length === 0) return 0;
   const tokens = tokenize(c.article.text.slice(c.sentence.start, c.sentence.end));
   const sStems = tokens.map((t) => stem(t.text));
   const present = new Set(sStems);
+  // Words of the neighbouring sentences count a little: a question often names the subject
+  // ("Putin") that the answering sentence only refers to ("der Kreml-Despot").
+  const around = new Set(context.flatMap((text) => tokenize(text).map((t) => stem(t.text))));
   // German compounds: the question's word inside a longer one (Raketen ⊂ Kurzstreckenraketen), or a
   // part of the question's compound in the text (Satellitenstarts ⊃ Starts, Satelliten).
   const matches = (q: string, s: string) =>
@@ -207,6 +217,7 @@ function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, nu
     all += w;
     if (present.has(t.stem)) got += w;
     else if (compound && t.stem.length >= 4 && sStems.some((s) => matches(t.stem, s))) got += 0.7 * w;
+    else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
   }
   let coverage = all > 0 ? got / all : 0;
   // "Wie viele X": a number right before an X of the question is the answer itself.

@@ -28,11 +28,11 @@ export interface HnswSettings {
   readonly m: number;
   /** Build-time beam. 200: near-perfect graph, inserts ~1,100/s here. */
   readonly efConstruction: number;
-  /** Query-time beam (not stored in the file, set after loading). 64: recall ≈ 1 at 100k vectors. */
+  /** Query-time beam (not stored in the file, set after loading). 128: chosen by `npm run bench` (README). */
   readonly ef: number;
 }
 
-export const DEFAULT_HNSW: HnswSettings = { m: 16, efConstruction: 200, ef: 64 };
+export const DEFAULT_HNSW: HnswSettings = { m: 16, efConstruction: 200, ef: 128 };
 
 function checked(vector: readonly number[], dimensions: number): number[] {
   // A NaN inside hnswlib aborts the process where no try/catch can reach: check first.

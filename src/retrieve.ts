@@ -27,6 +27,8 @@ export interface Retrieval {
   /** The question's vector, for scoring sentences; null without a model. */
   readonly queryVector: number[] | null;
   readonly stems: string[];
+  /** Chunks containing each stem (for IDF weights downstream). */
+  readonly documentFrequencies: ReadonlyMap<string, number>;
 }
 
 export interface Retriever {
@@ -44,6 +46,14 @@ export interface RetrieverOptions {
   denseWeight?: number;
   /** Candidates taken from each side before fusing. */
   candidates?: number;
+  /**
+   * Stems in more than this share of all chunks are left out of the full-text query: BM25 gives
+   * them almost no weight, but scoring every chunk that contains them dominated query time on
+   * large corpora (see README, Benchmarks). The sentence scorer still counts them.
+   */
+  commonTermShare?: number;
+  /** Most chunks the full-text query may touch (sum of the chosen stems' frequencies). */
+  lexicalBudget?: number;
 }
 
 const RRF_K = 60;
@@ -57,16 +67,24 @@ export function createRetriever(options: RetrieverOptions): Retriever {
   const fusion = options.fusion ?? 'convex';
   const denseWeight = options.denseWeight ?? 0.5;
   const candidates = options.candidates ?? 30;
+  const commonShare = options.commonTermShare ?? 0.1;
+  const budget = options.lexicalBudget ?? 2000;
+  const totalChunks = Math.max(1, index.store.chunkCount());
   return {
     mode,
     async retrieve(question, k = 8) {
       const stems = contentStems(question);
-      const lexical = mode === 'dense' ? [] : index.store.lexicalSearch(stems, candidates);
+      const documentFrequencies = index.store.documentFrequencies(stems);
+      const query = selectQueryStems(stems, documentFrequencies, totalChunks * commonShare, budget);
+      let lexical = mode === 'dense' ? [] : index.store.lexicalSearch(query.stems, candidates, query.all);
+      // Nothing has all the rare stems together: fall back to the rarest one alone.
+      if (mode !== 'dense' && lexical.length === 0 && query.all) lexical = index.store.lexicalSearch(query.stems.slice(0, 1), candidates);
       let queryVector: number[] | null = null;
       let dense: Array<{ label: number; similarity: number }> = [];
       if (embedder && index.vectors) {
         queryVector = await embedder.embedQuery(question);
-        dense = index.vectors.search(queryVector, candidates);
+        // A vector stands for every chunk with its text (see indexer): expand, a few copies each.
+        dense = index.vectors.search(queryVector, candidates).flatMap((hit) => index.store.sameText(hit.label, 3).map((label) => ({ label, similarity: hit.similarity })));
       }
       const fused = fuse(dense.map((d) => ({ id: d.label, score: d.similarity })), lexical.map((l) => ({ id: l.chunk, score: l.score })), fusion, denseWeight);
       const denseById = new Map(dense.map((d) => [d.label, d.similarity]));
@@ -78,9 +96,32 @@ export function createRetriever(options: RetrieverOptions): Retriever {
         if (!chunk || !article) continue;
         chunks.push({ chunk, article, score, dense: denseById.get(id) ?? null, lexical: lexById.get(id) ?? null });
       }
-      return { chunks, queryVector, stems };
+      return { chunks, queryVector, stems, documentFrequencies };
     },
   };
+}
+
+/**
+ * Which stems go into the full-text query, and how. BM25 scores every chunk that contains any
+ * query stem, so stems are added rarest first while the chunks they touch stay within `budget`;
+ * stems in more than `maxDf` chunks add almost nothing to BM25 and are left out. When even the
+ * rarest stem is over the budget, the two or three rarest are required together (AND): their
+ * intersection is small and the chunks that have them all are the ones worth reading.
+ */
+export function selectQueryStems(stems: readonly string[], df: ReadonlyMap<string, number>, maxDf: number, budget = Number.POSITIVE_INFINITY): { stems: string[]; all: boolean } {
+  const present = stems.filter((s) => (df.get(s) ?? 0) > 0).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
+  const rarest = present[0];
+  if (rarest === undefined) return { stems: [], all: false };
+  if ((df.get(rarest) ?? 0) > Math.min(maxDf, budget)) return { stems: present.slice(0, 3), all: present.length > 1 };
+  const chosen: string[] = [];
+  let touched = 0;
+  for (const s of present) {
+    const n = df.get(s) ?? 0;
+    if (n > maxDf || (chosen.length > 0 && touched + n > budget)) break;
+    chosen.push(s);
+    touched += n;
+  }
+  return { stems: chosen, all: false };
 }
 
 export interface Scored {

@@ -12,7 +12,7 @@ import { IndexError, errorMessage } from './errors.js';
 import { type HnswSettings, type VectorIndex, loadHnswIndex } from './hnsw.js';
 
 /** Bump when the folder layout or schema changes: older indexes then refuse to load. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export interface Manifest {
   readonly formatVersion: number;

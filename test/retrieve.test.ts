@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuse } from '../src/retrieve.js';
+import { fuse, selectQueryStems } from '../src/retrieve.js';
 
 describe('fuse', () => {
   const dense = [{ id: 1, score: 0.9 }, { id: 2, score: 0.8 }, { id: 3, score: 0.1 }];
@@ -28,5 +28,18 @@ describe('fuse', () => {
     expect(fuse([], lexical, 'rrf').map((s) => s.id)).toEqual([3, 2, 4]);
     expect(fuse(dense, [], 'convex').map((s) => [s.id, Number(s.score.toFixed(3))])).toEqual([[1, 1], [2, 0.889], [3, 0.111]]);
     expect(fuse([], [], 'rrf')).toEqual([]);
+  });
+});
+
+describe('selectQueryStems', () => {
+  const df = new Map([['selten', 3], ['mittel', 40], ['haeufig', 900], ['fehlt', 0]]);
+  it('adds stems rarest first within the budget and leaves out very common ones', () => {
+    expect(selectQueryStems(['haeufig', 'mittel', 'selten', 'fehlt'], df, 100, 2000)).toEqual({ stems: ['selten', 'mittel'], all: false });
+    expect(selectQueryStems(['haeufig', 'mittel', 'selten'], df, 100, 10)).toEqual({ stems: ['selten'], all: false });
+  });
+  it('requires the rarest stems together when even the rarest is over the budget', () => {
+    expect(selectQueryStems(['haeufig', 'mittel'], df, 100, 20)).toEqual({ stems: ['mittel', 'haeufig'], all: true });
+    expect(selectQueryStems(['haeufig'], df, 100, 2000)).toEqual({ stems: ['haeufig'], all: false });
+    expect(selectQueryStems(['fehlt'], df, 100, 2000)).toEqual({ stems: [], all: false });
   });
 });

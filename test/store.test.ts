@@ -19,7 +19,7 @@ describe('buildIndex', () => {
     const folder = currentIndexFolder(data) ?? '';
     expect(readdirSync(folder).sort()).toEqual(['manifest.json', 'store.sqlite', 'vectors.hnsw']);
     const manifest = readManifest(folder);
-    expect(manifest).toMatchObject({ formatVersion: 1, modelId: embedder.modelId, dimensions: 384, space: 'cosine', articles: 2, chunks: summary.chunks });
+    expect(manifest).toMatchObject({ formatVersion: 2, modelId: embedder.modelId, dimensions: 384, space: 'cosine', articles: 2, chunks: summary.chunks });
     expect(manifest.chunker).toEqual({ targetChars: 500, overlapSentences: 1, maxSentenceChars: 700 });
     expect(manifest.corpusHash).toMatch(/^[0-9a-f]{64}$/);
     const index = openIndex(data, { modelId: embedder.modelId, dimensions: 384 });
@@ -79,6 +79,27 @@ describe('buildIndex', () => {
     writeFileSync(path.join(empty, 'leer.txt'), '');
     await expect(buildIndex({ corpusDir: empty, dataDir: data, embedder: null })).rejects.toThrow(`Nothing could be indexed: no readable article in ${empty} (supported: .txt, .md, .html).`);
     expect(currentIndexFolder(data)).toBe(before);
+  });
+});
+
+describe('duplicate text', () => {
+  it('stores one HNSW point per distinct chunk text and retrieval finds every copy', async () => {
+    const embedder = await tinyEmbedder();
+    const corpus = copyCorpus();
+    const text = readFileSync(path.join(corpus, '000_86a42e72cadfc67f.txt'), 'utf8');
+    // The same article body under another title: every chunk is a copy.
+    writeFileSync(path.join(corpus, 'kopie.md'), `---\ntitle: Nachdruck\n---\n${text.replace(/^Von: mk\n/, '')}\nEin eigener Schlusssatz des Nachdrucks.`);
+    const data = tempDir();
+    const summary = await buildIndex({ corpusDir: corpus, dataDir: data, embedder });
+    const index = openIndex(data, { modelId: embedder.modelId });
+    const copies = index.store.articles().filter((a) => a.id !== '001_dc967e06efca010d');
+    expect(copies).toHaveLength(2);
+    expect(index.vectors?.count()).toBeLessThan(summary.chunks);
+    const { createRetriever } = await import('../src/retrieve.js');
+    const retriever = createRetriever({ index, embedder, mode: 'dense' });
+    const hits = await retriever.retrieve('315 Flugzeuge, 314 Hubschrauber, 4.242 Drohnen', 4);
+    expect(new Set(hits.chunks.slice(0, 2).map((c) => c.article.id))).toEqual(new Set(copies.map((a) => a.id)));
+    index.close();
   });
 });
 
