@@ -40,8 +40,7 @@ if (positionals.length > 0) {
 } else {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
-    if (line.trim() === '' && values.json) continue; // blank lines separate, they are not questions
-    if (line.trim() === '') continue;
+    if (line.trim() === '') continue; // blank lines separate questions, they are not questions
     await ask(line);
   }
 }

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
 export const DEFAULT_EMBEDDING_MODEL = 'Xenova/multilingual-e5-small';
-export const RETRIEVAL_MODES = ['hybrid', 'dense', 'lexical'] as const;
-export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
+export const retrievalModes = ['hybrid', 'dense', 'lexical'] as const;
+export type RetrievalMode = (typeof retrievalModes)[number];
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -35,7 +35,7 @@ const schema = z.object({
   /** Where hub models are cached. Default: transformers.js' own cache inside node_modules. */
   MODEL_CACHE_DIR: optionalString,
   /** hybrid (default), dense or lexical. lexical needs no model at all. */
-  RETRIEVAL_MODE: z.preprocess(emptyToUndefined, z.enum(RETRIEVAL_MODES, { message: `must be one of ${RETRIEVAL_MODES.join(', ')}` }).default('hybrid')),
+  RETRIEVAL_MODE: z.preprocess(emptyToUndefined, z.enum(retrievalModes, { message: `must be one of ${retrievalModes.join(', ')}` }).default('hybrid')),
   /** Another Bot API server (self-hosted, or a local fake in tests). Default: Telegram's. */
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL such as https://api.telegram.org' }).default('https://api.telegram.org')),
   /** Public HTTPS URL Telegram should post updates to. Unset: long polling. */
