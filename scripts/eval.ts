@@ -3,8 +3,8 @@
  * Builds indexes of the corpus in a temp folder and scores every retrieval configuration on the
  * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present), this
  * repository's own questions (test/eval/own-questions.jsonl, used while tuning) and its held-out
- * questions (test/eval/heldout-questions.jsonl, written before the system saw them, never tuned
- * on). Prints one table per set.
+ * questions (test/eval/heldout*-questions.jsonl, written before the system was run on them; the
+ * README says how much each was looked at since). Prints one table per set.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +30,7 @@ const sets = (values.questions ?? [
   path.join(root, '../shared/eval/dev-questions.jsonl'),
   path.join(root, 'test/eval/own-questions.jsonl'),
   path.join(root, 'test/eval/heldout-questions.jsonl'),
+  path.join(root, 'test/eval/heldout2-questions.jsonl'),
 ]).filter((f) => {
   if (existsSync(f)) return true;
   process.stderr.write(`note: ${f} not found, skipped\n`);

@@ -224,7 +224,7 @@ function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, nu
   if (expects === 'count') {
     const wanted = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
     const hit = tokens.some((t, i) => /^\p{N}/u.test(t.text) && [1, 2].some((k) => wanted.has(sStems[i + k] ?? '')));
-    if (hit) coverage = Math.min(1, coverage + 0.15);
+    if (hit) coverage = Math.min(1, coverage + 0.25);
   }
   if (expects === 'time' && tokens.some((t) => MONTH_OR_DAY.test(t.text) || /^(1[89]|20)\d\d$/.test(t.text))) coverage = Math.min(1, coverage + 0.1);
   return coverage;
