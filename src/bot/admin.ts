@@ -17,7 +17,7 @@ import { normalizeDate, parseArticle } from '../ingest.js';
 import type { Logger } from '../logger.js';
 import { sampleQuestion } from '../sampleQuestion.js';
 import type { BotStats } from './bot.js';
-import { type Lang, userLanguage } from './replies.js';
+import { type Lang, apologyText, userLanguage } from './replies.js';
 
 export interface AdminSettings {
   adminIds: readonly number[];
@@ -64,6 +64,17 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
   const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
   const html = (ctx: Context, text: string, extra: Record<string, unknown> = {}) =>
     ctx.reply(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(ctx.msg?.message_thread_id && ctx.msg.is_topic_message ? { message_thread_id: ctx.msg.message_thread_id } : {}), ...extra });
+  /**
+   * Builds take seconds to minutes; they run detached so the admin's chat (whose updates are
+   * handled in order) stays responsive. The build itself starts synchronously inside `task`, so
+   * a /reindex right after still sees it. Failures are logged and reported to the admin.
+   */
+  const inBackground = (ctx: Context, task: () => Promise<unknown>) => {
+    void task().catch(async (error: unknown) => {
+      logger.error({ update_id: ctx.update.update_id, err: errorMessage(error) }, 'admin task failed');
+      await html(ctx, `⚠️ ${escapeHtml(error instanceof BelegError ? error.message : apologyText(langOf(ctx)))}`).catch(() => undefined);
+    });
+  };
   // Uploads waiting for "replace?" confirmation, by a short token.
   const pending = new Map<string, { name: string; content: Buffer | string; adminId: number }>();
   let pendingCounter = 0;
@@ -142,7 +153,7 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
       await html(ctx, lang === 'de' ? `Eine Datei <code>${escapeHtml(name)}</code> gibt es schon. Ersetzen?` : `A file <code>${escapeHtml(name)}</code> already exists. Replace it?`, { reply_markup: keyboard });
       return;
     }
-    await confirmAdded(ctx, name, await rebuild(ctx, name));
+    inBackground(ctx, async () => confirmAdded(ctx, name, await rebuild(ctx, name)));
   };
 
   const refuse = (ctx: Context) => html(ctx, adminOnlyText(langOf(ctx)));
@@ -182,7 +193,7 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
       await html(ctx, lang === 'de' ? `Ein Neuaufbau läuft bereits: ${escapeHtml(progressText(lang, running.progress))}` : `A rebuild is already running: ${escapeHtml(progressText(lang, running.progress))}`);
       return;
     }
-    await rebuild(ctx, '/reindex');
+    inBackground(ctx, () => rebuild(ctx, '/reindex'));
   }));
 
   admin.command('remove', guarded(async (ctx) => {
@@ -195,8 +206,10 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
     }
     const title = engine.current().store.articleById(file.replace(/\.[^./]+$/, ''))?.meta.title ?? file;
     await removeCorpusFile(settings.corpusDir, file);
-    const result = await rebuild(ctx, `− ${file}`);
-    if (result.ok) await html(ctx, lang === 'de' ? `🗑 Entfernt: <b>${escapeHtml(title)}</b>` : `🗑 Removed: <b>${escapeHtml(title)}</b>`);
+    inBackground(ctx, async () => {
+      const result = await rebuild(ctx, `− ${file}`);
+      if (result.ok) await html(ctx, lang === 'de' ? `🗑 Entfernt: <b>${escapeHtml(title)}</b>` : `🗑 Removed: <b>${escapeHtml(title)}</b>`);
+    });
   }));
 
   admin.command('add', guarded(async (ctx) => {
@@ -230,7 +243,7 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
       return;
     }
     await saveArticle(settings.corpusDir, item.name, item.content, true);
-    await confirmAdded(ctx, item.name, await rebuild(ctx, item.name));
+    inBackground(ctx, async () => confirmAdded(ctx, item.name, await rebuild(ctx, item.name)));
   });
 
   const privateChat = admin.chatType('private');
