@@ -137,7 +137,7 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
 
   const run = async (texts: string[]): Promise<number[][]> => {
     // Sort by length so each batch pads to similar lengths; restore the order afterwards.
-    const order = texts.map((t, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
+    const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
     const out: number[][] = new Array(texts.length);
     for (let i = 0; i < order.length; i += batchSize) {
       const ids = order.slice(i, i + batchSize);
