@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { sampleQuestion } from '../sampleQuestion.js';
 import type { BotStats } from './bot.js';
 import { type Lang, apologyText, userLanguage } from './replies.js';
+import { topicOptions } from './triggers.js';
 
 export interface AdminSettings {
   adminIds: readonly number[];
@@ -63,7 +64,7 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
   const isAdmin = (ctx: Context) => ctx.from !== undefined && settings.adminIds.includes(ctx.from.id);
   const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
   const html = (ctx: Context, text: string, extra: Record<string, unknown> = {}) =>
-    ctx.reply(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(ctx.msg?.message_thread_id && ctx.msg.is_topic_message ? { message_thread_id: ctx.msg.message_thread_id } : {}), ...extra });
+    ctx.reply(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...topicOptions(ctx.msg), ...extra });
   /**
    * Builds take seconds to minutes; they run detached so the admin's chat (whose updates are
    * handled in order) stays responsive. The build itself starts synchronously inside `task`, so

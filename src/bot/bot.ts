@@ -16,7 +16,7 @@ import {
   type Lang, aboutText, apologyText, askUsage, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
   startText, tooLongText, unknownCommandText, userLanguage,
 } from './replies.js';
-import { groupTrigger, parseCommand } from './triggers.js';
+import { groupTrigger, parseCommand, topicOptions } from './triggers.js';
 
 export interface BotSettings {
   token: string;
@@ -60,7 +60,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
   const perChat = createRateLimiter(settings.rateLimitPerChat);
   const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
   const replyOptions = (ctx: Context) => ({
-    ...(ctx.msg?.is_topic_message && ctx.msg.message_thread_id ? { message_thread_id: ctx.msg.message_thread_id } : {}),
+    ...topicOptions(ctx.msg),
     ...(ctx.msg ? { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } } : {}),
   });
   const replyHtml = (ctx: Context, html: string) => ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyOptions(ctx) });
@@ -98,7 +98,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
       return;
     }
     const started = performance.now();
-    await ctx.replyWithChatAction('typing', ctx.msg?.is_topic_message && ctx.msg.message_thread_id ? { message_thread_id: ctx.msg.message_thread_id } : {}).catch(() => undefined);
+    await ctx.replyWithChatAction('typing', topicOptions(ctx.msg)).catch(() => undefined);
     let result;
     try {
       result = await engine.answer(question);

@@ -50,3 +50,8 @@ export function groupTrigger(message: Pick<Message, 'text' | 'entities' | 'reply
   if (replied && replied.from?.id === me.id && !replied.forum_topic_created) return { kind: 'reply', question: text.trim() };
   return null;
 }
+
+/** Send options that keep a reply in the forum topic the message came from (none elsewhere). */
+export function topicOptions(message: Pick<Message, 'is_topic_message' | 'message_thread_id'> | undefined): { message_thread_id?: number } {
+  return message?.is_topic_message && message.message_thread_id ? { message_thread_id: message.message_thread_id } : {};
+}
