@@ -123,7 +123,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     }
     const current = new Set(articles.map((a) => a.id));
     const removed = [...previousHashes.keys()].filter((id) => !current.has(id)).length;
-    const chunked = articles.map((article) => ({ article, ...chunkArticle(article.text, chunker) }));
+    const chunked = articles.map((article) => {
+      const { sentences, chunks } = chunkArticle(article.text, chunker);
+      // The text hash keys vector reuse, the store and HNSW de-duplication: computed once here.
+      return { article, sentences, chunks: chunks.map((ch) => ({ ...ch, hash: textHash(ch.text) })) };
+    });
     const chunkCount = chunked.reduce((n, c) => n + c.chunks.length, 0);
     const ingestSeconds = (performance.now() - tIngest) / 1000;
 
@@ -140,11 +144,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     let embedded = 0;
     if (embedder) {
       const missing = new Map<string, string>();
-      for (const c of chunked) for (const ch of c.chunks) {
-        const h = textHash(ch.text);
-        const old = reusable.get(h);
-        if (old) vectors.set(h, old);
-        else missing.set(h, ch.text);
+      for (const c of chunked) for (const { hash, text } of c.chunks) {
+        const old = reusable.get(hash);
+        if (old) vectors.set(hash, old);
+        else missing.set(hash, text);
       }
       const todo = [...missing.entries()];
       const batch = options.embedBatch ?? 256;
@@ -170,7 +173,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         const row = writer.addArticle(article);
         const sentenceIds = sentences.map((s) => writer.addSentence({ article: row, start: s.start, end: s.end, paragraph: s.paragraph, heading: s.heading }));
         for (const ch of chunks) {
-          const h = textHash(ch.text);
+          const h = ch.hash;
           const vector = vectors.get(h) ?? null;
           const id = writer.addChunk({
             article: row, start: ch.start, end: ch.end, firstSentence: sentenceIds[ch.firstSentence] ?? 0, lastSentence: sentenceIds[ch.lastSentence] ?? 0,
