@@ -8,7 +8,7 @@ import type { Embedder } from './embed.js';
 import { InputError } from './errors.js';
 import type { Retrieval, Retriever } from './retrieve.js';
 import type { LoadedIndex } from './store.js';
-import { type QuestionTerm, questionTerms, stem, tokenize } from './text.js';
+import { type QuestionTerm, type Token, stem, tokenize } from './text.js';
 
 export interface Quote {
   readonly text: string;
@@ -64,6 +64,9 @@ interface Candidate {
   readonly sentence: StoredSentence;
   readonly article: StoredArticle;
   readonly chunkScore: number;
+  /** The sentence's tokens and their stems, computed once: scoring reads them for the sentence and its neighbours. */
+  readonly tokens: Token[];
+  readonly stems: string[];
   lexical: number;
   dense: number | null;
   score: number;
@@ -92,14 +95,14 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const language = questionLanguage(question);
       const retrieval = await retriever.retrieve(question, settings.topChunks);
       const candidates = collectCandidates(index, retrieval);
-      const terms = questionTerms(question);
+      const { terms } = retrieval;
       const weights = termWeights(retrieval.documentFrequencies, terms, totalChunks);
       const expects = expectedAnswer(question);
       const byId = new Map(candidates.map((c) => [c.sentence.id, c]));
       const neighbours = (c: Candidate) =>
         [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
           .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row)
-          .map((n) => n.article.text.slice(n.sentence.start, n.sentence.end));
+          .flatMap((n) => n.stems);
       for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, c, settings.compoundMatch, expects, neighbours(c));
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
@@ -162,7 +165,10 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
       if (sentence.heading) continue;
       const prev = bySentence.get(sentence.id);
       const chunkScore = r.score / best;
-      if (!prev || prev.chunkScore < chunkScore) bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, lexical: 0, dense: null, score: 0 });
+      if (prev && prev.chunkScore >= chunkScore) continue;
+      const tokens = prev?.tokens ?? tokenize(r.article.text.slice(sentence.start, sentence.end));
+      const stems = prev?.stems ?? tokens.map((t) => stem(t.text));
+      bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, dense: null, score: 0 });
     }
   }
   return [...bySentence.values()];
@@ -199,12 +205,11 @@ const CONTEXT_WEIGHT = 0.4;
 
 function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, number>, c: Candidate, compound: boolean, expects: Expectation, context: readonly string[]): number {
   if (terms.length === 0) return 0;
-  const tokens = tokenize(c.article.text.slice(c.sentence.start, c.sentence.end));
-  const sStems = tokens.map((t) => stem(t.text));
+  const { tokens, stems: sStems } = c;
   const present = new Set(sStems);
-  // Words of the neighbouring sentences count a little: a question often names the subject
+  // Stems of the neighbouring sentences count a little: a question often names the subject
   // ("Putin") that the answering sentence only refers to ("der Kreml-Despot").
-  const around = new Set(context.flatMap((text) => tokenize(text).map((t) => stem(t.text))));
+  const around = new Set(context);
   // German compounds: the question's word inside a longer one (Raketen ⊂ Kurzstreckenraketen), or a
   // part of the question's compound in the text (Satellitenstarts ⊃ Starts, Satelliten).
   const matches = (q: string, s: string) =>

@@ -7,7 +7,7 @@ import type { RetrievalMode } from './config.js';
 import type { StoredArticle, StoredChunk } from './db.js';
 import type { Embedder } from './embed.js';
 import type { LoadedIndex } from './store.js';
-import { contentStems } from './text.js';
+import { type QuestionTerm, questionTerms } from './text.js';
 
 export type Fusion = 'rrf' | 'convex';
 
@@ -27,6 +27,8 @@ export interface Retrieval {
   /** The question's vector, for scoring sentences; null without a model. */
   readonly queryVector: number[] | null;
   readonly stems: string[];
+  /** The question's content terms with their salience (`stems` is their stems). */
+  readonly terms: QuestionTerm[];
   /** Chunks containing each stem (for IDF weights downstream). */
   readonly documentFrequencies: ReadonlyMap<string, number>;
 }
@@ -73,7 +75,8 @@ export function createRetriever(options: RetrieverOptions): Retriever {
   return {
     mode,
     async retrieve(question, k = 8) {
-      const stems = contentStems(question);
+      const terms = questionTerms(question);
+      const stems = terms.map((t) => t.stem);
       const documentFrequencies = index.store.documentFrequencies(stems);
       const query = selectQueryStems(stems, documentFrequencies, totalChunks * commonShare, budget);
       let lexical = mode === 'dense' ? [] : index.store.lexicalSearch(query.stems, candidates, query.all);
@@ -96,7 +99,7 @@ export function createRetriever(options: RetrieverOptions): Retriever {
         if (!chunk || !article) continue;
         chunks.push({ chunk, article, score, dense: denseById.get(id) ?? null, lexical: lexById.get(id) ?? null });
       }
-      return { chunks, queryVector, stems, documentFrequencies };
+      return { chunks, queryVector, stems, terms, documentFrequencies };
     },
   };
 }
