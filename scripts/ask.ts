@@ -1,6 +1,7 @@
 /**
- * npm run --silent ask -- [--data DIR] [--json] ["question"]
+ * npm run --silent ask -- [--data DIR] [--json] [--explain] ["question"]
  * Answers one question, or one per line from stdin. The model is loaded once per process.
+ * --explain prints the best-scored candidate sentences and their evidence to stderr.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -8,17 +9,18 @@ import { createTransformersEmbedder } from '../src/embed.js';
 import { type Engine, createEngine } from '../src/engine.js';
 import { BelegError, InputError, errorMessage } from '../src/errors.js';
 import { answerJson, answerText, errorJson } from '../src/format.js';
+import { openSynonyms } from '../src/synonyms.js';
 import { loadEnv } from './env.js';
 import { resolveDirs } from './cli.js';
 
-const { values, positionals } = parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, explain: { type: 'boolean', default: false } }, allowPositionals: true });
 const config = loadEnv();
 const { dataDir } = resolveDirs(config, values);
 
 let engine: Engine;
 try {
   const embedder = config.RETRIEVAL_MODE === 'lexical' ? null : await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
-  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH } });
+  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH, explain: values.explain } });
 } catch (error) {
   process.stderr.write(`error: ${errorMessage(error)}\n`);
   process.exit(1);
@@ -27,6 +29,9 @@ try {
 async function ask(question: string): Promise<void> {
   try {
     const answer = await engine.answer(question);
+    for (const r of answer.ranking ?? []) {
+      process.stderr.write(`  ${r.score.toFixed(3)} lex ${r.lexical.toFixed(3)} dense ${r.dense?.toFixed(3) ?? '-'} chunk ${r.chunk.toFixed(3)}  ${r.text.slice(0, 110)}\n`);
+    }
     process.stdout.write(values.json ? `${JSON.stringify(answerJson(answer, engine.topics()))}\n` : `${answerText(answer, engine.topics())}\n\n`);
   } catch (error) {
     if (!(error instanceof InputError) && !(error instanceof BelegError)) throw error;

@@ -18,6 +18,7 @@ import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
 import { writeTinyModel } from '../src/tinyModel.js';
+import { openSynonyms } from '../src/synonyms.js';
 import { loadEnv } from './env.js';
 
 const { values } = parseArgs({
@@ -62,12 +63,15 @@ try {
   await buildIndex({ corpusDir, dataDir: denseDir, embedder });
   await buildIndex({ corpusDir, dataDir: lexDir, embedder: null });
 
+  const synonyms = openSynonyms(config.SYNONYMS_FILE);
   const configs: Array<{ name: string; engine?: Engine; baseline?: (q: string) => EvalAnswer }> = [
-    { name: 'hybrid (convex, default)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, fusion: 'convex' }) },
-    { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, fusion: 'rrf' }) },
-    { name: 'hybrid, no compound match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, answer: { compoundMatch: false } }) },
-    { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder }) },
-    { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null }) },
+    { name: 'hybrid (convex, default)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'convex' }) },
+    { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'rrf' }) },
+    { name: 'hybrid, no compound match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { compoundMatch: false } }) },
+    { name: 'hybrid, no root match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { rootMatch: false } }) },
+    { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
+    { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
+    { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },
     { name: 'baseline: BM25 sentences', baseline: bm25SentenceBaseline(articles) },
   ];
 

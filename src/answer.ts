@@ -7,8 +7,9 @@ import type { StoredArticle, StoredSentence } from './db.js';
 import type { Embedder } from './embed.js';
 import { InputError } from './errors.js';
 import type { Retrieval, Retriever } from './retrieve.js';
+import type { Synonyms } from './synonyms.js';
 import type { LoadedIndex } from './store.js';
-import { type QuestionTerm, type Token, stem, tokenize } from './text.js';
+import { type QuestionTerm, type Token, stem, tokenize, wordRoot } from './text.js';
 
 export interface Quote {
   readonly text: string;
@@ -30,6 +31,21 @@ export interface Answer {
   readonly confidence: number;
   /** 'de' or 'en': the language replies to this question are written in. */
   readonly language: 'de' | 'en';
+  /** With settings.explain: the best-scored sentences and their evidence, for tuning. */
+  readonly ranking?: RankedSentence[];
+  /** With settings.explain: the question's terms, how many chunks hold each, and their weights. */
+  readonly terms?: Array<{ readonly stem: string; readonly salient: boolean; readonly df: number; readonly weight: number }>;
+}
+
+export interface RankedSentence {
+  readonly text: string;
+  readonly file: string;
+  readonly lexical: number;
+  readonly dense: number | null;
+  readonly chunk: number;
+  readonly score: number;
+  /** Question stems this sentence does not match in any way (neighbours included). */
+  readonly unmatched: string[];
 }
 
 export interface AnswerSettings {
@@ -45,6 +61,12 @@ export interface AnswerSettings {
   readonly maxQuestionChars: number;
   /** Count a question stem found inside a longer word (German compounds: Raketen ⊂ Kurzstreckenraketen). */
   readonly compoundMatch: boolean;
+  /** Count an inflected form or a verb's noun with the same rough root (gefeiert ~ feiern, liefert ~ Lieferung). */
+  readonly rootMatch: boolean;
+  /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
+  readonly weights: { readonly lexical: number; readonly dense: number; readonly chunk: number };
+  /** Attach the ranking of candidate sentences to each answer (`npm run ask -- --explain`). */
+  readonly explain: boolean;
 }
 
 export const DEFAULT_ANSWER: AnswerSettings = {
@@ -54,6 +76,9 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   maxQuotes: 3,
   maxQuestionChars: 1000,
   compoundMatch: true,
+  rootMatch: true,
+  weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 },
+  explain: false,
 };
 
 export interface Answerer {
@@ -67,14 +92,19 @@ interface Candidate {
   /** The sentence's tokens and their stems, computed once: scoring reads them for the sentence and its neighbours. */
   readonly tokens: Token[];
   readonly stems: string[];
+  /** wordRoot of each stem, computed on first use. */
+  roots?: string[];
   lexical: number;
+  /** Question stems that earned nothing from this sentence or its neighbours. */
+  unmatched: string[];
   dense: number | null;
   score: number;
 }
 
-export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; settings?: Partial<AnswerSettings> }): Answerer {
+export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; synonyms?: Synonyms | null; settings?: Partial<AnswerSettings> }): Answerer {
   const settings = { ...DEFAULT_ANSWER, ...options.settings };
   const { index, retriever } = options;
+  const synonyms = options.synonyms ?? null;
   const embedder = retriever.mode === 'lexical' ? null : options.embedder;
   const totalChunks = Math.max(1, index.store.chunkCount());
   const sentenceVectors = new Map<number, number[]>();
@@ -103,16 +133,22 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
           .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row)
           .flatMap((n) => n.stems);
-      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, c, settings.compoundMatch, expects, neighbours(c));
+      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, c, settings, expects, neighbours(c), synonyms);
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
         for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
       }
-      for (const c of candidates) c.score = combine(c);
+      for (const c of candidates) c.score = combine(c, settings.weights);
       candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
       const best = candidates[0];
+      const ranking = settings.explain
+        ? {
+            ranking: candidates.slice(0, 8).map(ranked),
+            terms: terms.map((t) => ({ ...t, df: retrieval.documentFrequencies.get(t.stem) ?? 0, weight: round(weights.get(t.stem) ?? 0) })),
+          }
+        : {};
       if (!best || best.score < settings.minScore) {
-        return { question, found: false, quotes: [], sources: [], confidence: best?.score ?? 0, language };
+        return { question, found: false, quotes: [], sources: [], confidence: best?.score ?? 0, language, ...ranking };
       }
       const picked: Candidate[] = [best];
       for (const c of candidates.slice(1)) {
@@ -128,7 +164,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         const [start, end] = quoteRange(index, c);
         return { text: c.article.text.slice(start, end), start, end, score: round(c.score), article: c.article, sourceNumber: n + 1 };
       });
-      return { question, found: true, quotes, sources, confidence: round(best.score), language };
+      return { question, found: true, quotes, sources, confidence: round(best.score), language, ...ranking };
     },
   };
 }
@@ -166,12 +202,22 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
       const prev = bySentence.get(sentence.id);
       const chunkScore = r.score / best;
       if (prev && prev.chunkScore >= chunkScore) continue;
-      const tokens = prev?.tokens ?? tokenize(r.article.text.slice(sentence.start, sentence.end));
+      const tokens = prev?.tokens ?? withoutDateline(tokenize(r.article.text.slice(sentence.start, sentence.end)), r.article.text, sentence.start);
       const stems = prev?.stems ?? tokens.map((t) => stem(t.text));
-      bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, dense: null, score: 0 });
+      bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, unmatched: [], dense: null, score: 0 });
     }
   }
   return [...bySentence.values()];
+}
+
+// "Moskau/Pjöngjang – " before an article's first sentence: where it was filed, not what it says.
+const DATELINE = /^\p{Lu}[\p{L}.-]*(?:\s*\/\s*\p{Lu}[\p{L}.-]*)*\s+[–—-]\s+/u;
+
+/** The first sentence of an article without its dateline's words, which would match any question naming those places. */
+function withoutDateline(tokens: Token[], text: string, start: number): Token[] {
+  if (text.slice(0, start).trim() !== '') return tokens;
+  const dateline = DATELINE.exec(text.slice(start));
+  return dateline ? tokens.filter((t) => t.start >= dateline[0].length) : tokens;
 }
 
 /**
@@ -203,7 +249,26 @@ const MONTH_OR_DAY = /^(januar|februar|märz|april|mai|juni|juli|august|septembe
 /** Share of a question term's weight earned when it only occurs in a neighbouring sentence. */
 const CONTEXT_WEIGHT = 0.4;
 
-function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, number>, c: Candidate, compound: boolean, expects: Expectation, context: readonly string[]): number {
+/** Share of a question term's weight earned by a word with the same rough root only. */
+const ROOT_WEIGHT = 0.6;
+
+/** Same rough root, or one root the head of a compound ending in the other (Waffenlieferung ~ liefert). */
+function rootsMatch(q: string, s: string): boolean {
+  if (q === s) return true;
+  const [short, long] = q.length <= s.length ? [q, s] : [s, q];
+  if (short.length < 4) return false;
+  return (long.startsWith(short) && short.length / long.length >= 0.6) || long.endsWith(short);
+}
+
+function lexicalCoverage(
+  terms: readonly QuestionTerm[],
+  weights: Map<string, number>,
+  c: Candidate,
+  match: Pick<AnswerSettings, 'compoundMatch' | 'rootMatch'>,
+  expects: Expectation,
+  context: readonly string[],
+  synonyms: Synonyms | null,
+): number {
   if (terms.length === 0) return 0;
   const { tokens, stems: sStems } = c;
   const present = new Set(sStems);
@@ -221,8 +286,11 @@ function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, nu
     const w = weights.get(t.stem) ?? 1;
     all += w;
     if (present.has(t.stem)) got += w;
-    else if (compound && t.stem.length >= 4 && sStems.some((s) => matches(t.stem, s))) got += 0.7 * w;
+    else if (match.compoundMatch && t.stem.length >= 4 && sStems.some((s) => matches(t.stem, s))) got += 0.7 * w;
+    else if (match.rootMatch && rootedIn(t.stem, c)) got += ROOT_WEIGHT * w;
+    else if (synonyms && synonymIn(t.stem, synonyms, present, c)) got += SYNONYM_WEIGHT * w;
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
+    else c.unmatched.push(t.stem);
   }
   let coverage = all > 0 ? got / all : 0;
   // "Wie viele X": a number right before an X of the question is the answer itself.
@@ -235,9 +303,27 @@ function lexicalCoverage(terms: readonly QuestionTerm[], weights: Map<string, nu
   return coverage;
 }
 
-function combine(c: Candidate): number {
-  if (c.dense === null) return 0.85 * c.lexical + 0.15 * c.chunkScore;
-  return 0.55 * c.lexical + 0.3 * Math.max(0, c.dense) + 0.15 * c.chunkScore;
+/** Share of a question term's weight earned by a synonym of it. */
+const SYNONYM_WEIGHT = 0.5;
+
+/** A synonym of the question's stem in the sentence, exactly or as the head of a compound (Auslandsziel ~ Reiseziel → Ziel). */
+function synonymIn(questionStem: string, synonyms: Synonyms, present: ReadonlySet<string>, c: Candidate): boolean {
+  const alternatives = synonyms.of(questionStem);
+  if (alternatives.size === 0) return false;
+  for (const a of alternatives) if (present.has(a)) return true;
+  return c.stems.some((s) => s.length > 5 && [...alternatives].some((a) => a.length >= 4 && s.endsWith(a)));
+}
+
+function rootedIn(questionStem: string, c: Candidate): boolean {
+  const q = wordRoot(questionStem);
+  c.roots ??= c.stems.map(wordRoot);
+  return c.roots.some((r) => rootsMatch(q, r));
+}
+
+/** Weighted evidence; without a dense score its weight goes to the lexical coverage. */
+function combine(c: Candidate, w: AnswerSettings['weights']): number {
+  if (c.dense === null) return (w.lexical + w.dense) * c.lexical + w.chunk * c.chunkScore;
+  return w.lexical * c.lexical + w.dense * Math.max(0, c.dense) + w.chunk * c.chunkScore;
 }
 
 const ANAPHORIC_START = /^["„“»]?(?:Das|Dies|Diese|Dieser|Dieses|Er|Sie|Es|Dort|Dabei|Dazu|Damit|Deshalb|Deswegen|Daher|Darum|Denn|Doch|Aber|Und|Allerdings|Außerdem|Zudem|Gleichzeitig|Beide|Ihr|Ihre|Sein|Seine|Demnach|Dennoch|Trotzdem|This|That|It|He|She|They|But|And)\b/u;
@@ -262,6 +348,12 @@ function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
   if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
   if (next && opensQuote && next.end - start <= 700) end = next.end;
   return [start, end];
+}
+
+function ranked(c: Candidate): RankedSentence {
+  const dense = c.dense === null ? null : round(c.dense);
+  const text = c.article.text.slice(c.sentence.start, c.sentence.end);
+  return { text, file: c.article.file, lexical: round(c.lexical), dense, chunk: round(c.chunkScore), score: round(c.score), unmatched: c.unmatched };
 }
 
 function cosine(a: readonly number[], b: readonly number[]): number {

@@ -12,6 +12,7 @@ import { type BuildManager, createBuildManager } from './buildManager.js';
 import { BOTFATHER_HELP, type Config } from './config.js';
 import { type Embedder, createTransformersEmbedder } from './embed.js';
 import { type Engine, createEngine } from './engine.js';
+import { openSynonyms } from './synonyms.js';
 import { ConfigError, errorMessage } from './errors.js';
 import { buildIndex } from './indexer.js';
 import type { Logger } from './logger.js';
@@ -55,7 +56,8 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     if (!currentIndexFolder(config.DATA_DIR)) throw error;
     logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
   }
-  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH } });
+  const synonyms = openSynonyms(config.SYNONYMS_FILE);
+  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, synonyms, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH } });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };

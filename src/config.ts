@@ -6,6 +6,7 @@ import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { DEFAULT_SYNONYMS } from './synonyms.js';
 
 export const DEFAULT_EMBEDDING_MODEL = 'Xenova/multilingual-e5-small';
 export const retrievalModes = ['hybrid', 'dense', 'lexical'] as const;
@@ -54,11 +55,13 @@ const schema = z.object({
   RATE_LIMIT_PER_USER: positiveInt(10),
   /** Questions per chat per minute (groups). Default 30. */
   RATE_LIMIT_PER_CHAT: positiveInt(30),
+  /** German synonym sets for sentence scoring (npm run build-synonyms writes them); `off` disables. Default: the bundled OpenThesaurus sets. */
+  SYNONYMS_FILE: optionalString,
   /** Largest article file accepted, in bytes; longer text is truncated with a warning. Default 5 MB. */
   MAX_ARTICLE_BYTES: positiveInt(5_000_000),
 });
 
-export type Config = z.infer<typeof schema> & { readonly cwd: string };
+export type Config = Omit<z.infer<typeof schema>, 'SYNONYMS_FILE'> & { readonly SYNONYMS_FILE: string | null; readonly cwd: string };
 
 /** Parse and validate an environment. Throws a ConfigError naming every bad key and the fix. */
 export function createConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -81,6 +84,7 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
     DATA_DIR: path.resolve(cwd, config.DATA_DIR),
     EMBEDDING_MODEL: resolveModelId(config.EMBEDDING_MODEL, cwd),
     MODEL_CACHE_DIR: config.MODEL_CACHE_DIR ? path.resolve(cwd, config.MODEL_CACHE_DIR) : undefined,
+    SYNONYMS_FILE: config.SYNONYMS_FILE === 'off' ? null : config.SYNONYMS_FILE ? path.resolve(cwd, config.SYNONYMS_FILE) : DEFAULT_SYNONYMS,
     cwd,
   };
 }

@@ -7,6 +7,7 @@ import { type Answer, type AnswerSettings, createAnswerer } from './answer.js';
 import type { RetrievalMode } from './config.js';
 import type { Embedder } from './embed.js';
 import { type Fusion, createRetriever } from './retrieve.js';
+import { DEFAULT_SYNONYMS, type Synonyms, openSynonyms } from './synonyms.js';
 import { type LoadedIndex, openIndex } from './store.js';
 
 export interface EngineOptions {
@@ -17,6 +18,8 @@ export interface EngineOptions {
   fusion?: Fusion;
   denseWeight?: number;
   answer?: Partial<AnswerSettings>;
+  /** German synonyms for sentence scoring. Default: the bundled sets; null turns them off. */
+  synonyms?: Synonyms | null;
 }
 
 export interface Engine {
@@ -32,10 +35,11 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const modelId = options.mode === 'lexical' ? null : (options.embedder?.modelId ?? null);
   if (options.mode !== 'lexical' && !options.embedder) throw new Error(`RETRIEVAL_MODE=${options.mode} needs an embedding model`);
+  const synonyms = options.synonyms === undefined ? openSynonyms(DEFAULT_SYNONYMS) : options.synonyms;
   const open = () => {
     const index = openIndex(options.dataDir, { modelId, ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}) });
     const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}) });
-    const answerer = createAnswerer({ retriever, index, embedder: options.embedder, ...(options.answer ? { settings: options.answer } : {}) });
+    const answerer = createAnswerer({ retriever, index, embedder: options.embedder, synonyms, ...(options.answer ? { settings: options.answer } : {}) });
     const topics = index.store.articles().map((a) => a.meta.title);
     return { index, answerer, topics, inFlight: 0, retired: false };
   };

@@ -61,6 +61,7 @@ seine seinem seinen seiner seit sich sie sind so soll sollte sondern sonst über
 warum was weg weil welche welchem welchen welcher welches wem wen wenn wer werde werden wessen wie wieder wieso viel viele
 will wir wird wo wofür wogegen woher wohin womit worauf worüber wovon wozu wurde wurden zu zum zur zwar zwischen laut denn
 eigentlich genau bitte sagt sagte gibt gab steht stand außer ausser wann wieso weshalb inwiefern welchen wieviele wieviel etwas
+ab heißt heisst nennt statt fand findet
 a about after all also an and any are as at be been but by can could did do does for from had has have he her his how i if
 in into is it its me my no not of on or our she so some than that the their them then there these they this to us was we
 were what when where which who whom why will with would you your many much tell please according did does
@@ -101,6 +102,22 @@ export function questionTerms(text: string): QuestionTerm[] {
     out.set(s, (out.get(s) ?? false) || salient);
   });
   return [...out].map(([stem, salient]) => ({ stem, salient }));
+}
+
+// A past participle after an optional separable prefix: (ab)ge-feuer-t, ge-liefer-t, ge-stimm-t.
+const PARTICIPLE = /^(ab|an|auf|aus|bei|ein|fest|mit|nach|vor|weg|zu|zuruck)?ge(\p{L}{3,}t)$/u;
+const INFLECTIONS = ['ung', 'ten', 'ern', 'te', 'et', 'er', 'en', 't', 'n'];
+
+/**
+ * A rougher key than the Snowball stem, for matching inflected verbs and their nouns, which
+ * Snowball leaves apart: gefeiert/feiern → feier, geliefert/Lieferung → liefer, getestet/Tests → test.
+ * Used only for partial credit when no stem matches; never stored in the index.
+ */
+export function wordRoot(stemmed: string): string {
+  if (/^\p{N}/u.test(stemmed)) return stemmed;
+  const r = stemmed.replace(PARTICIPLE, '$1$2');
+  const ending = INFLECTIONS.find((e) => r.endsWith(e) && r.length - e.length >= 4);
+  return ending ? r.slice(0, -ending.length) : r;
 }
 
 /** Collapse runs of white space to one space: how gold substrings and quotes are compared. */
