@@ -213,11 +213,16 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
 // "Moskau/Pjöngjang – " before an article's first sentence: where it was filed, not what it says.
 const DATELINE = /^\p{Lu}[\p{L}.-]*(?:\s*\/\s*\p{Lu}[\p{L}.-]*)*\s+[–—-]\s+/u;
 
+/** Length of the dateline ("Moskau/Pjöngjang – ") a sentence opens with when it is its article's first; else 0. */
+export function datelineLength(articleText: string, sentenceStart: number): number {
+  if (articleText.slice(0, sentenceStart).trim() !== '') return 0;
+  return DATELINE.exec(articleText.slice(sentenceStart, sentenceStart + 200))?.[0].length ?? 0;
+}
+
 /** The first sentence of an article without its dateline's words, which would match any question naming those places. */
 function withoutDateline(tokens: Token[], text: string, start: number): Token[] {
-  if (text.slice(0, start).trim() !== '') return tokens;
-  const dateline = DATELINE.exec(text.slice(start));
-  return dateline ? tokens.filter((t) => t.start >= dateline[0].length) : tokens;
+  const skip = datelineLength(text, start);
+  return skip ? tokens.filter((t) => t.start >= skip) : tokens;
 }
 
 /**

@@ -75,9 +75,8 @@ export function createRetriever(options: RetrieverOptions): Retriever {
   return {
     mode,
     async retrieve(question, k = 8) {
-      const terms = questionTerms(question);
+      const { terms, documentFrequencies } = knownForms(questionTerms(question), index.store);
       const stems = terms.map((t) => t.stem);
-      const documentFrequencies = index.store.documentFrequencies(stems);
       const query = selectQueryStems(stems, documentFrequencies, totalChunks * commonShare, budget);
       let lexical = mode === 'dense' ? [] : index.store.lexicalSearch(query.stems, candidates, query.all);
       // Nothing has all the rare stems together: fall back to the rarest one alone.
@@ -102,6 +101,30 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       return { chunks, queryVector, stems, terms, documentFrequencies };
     },
   };
+}
+
+/**
+ * Snowball keeps the genitive s of names ("Chinas" → chinas, "China" → china). A question stem
+ * no chunk contains, whose form with or without a final s is in the index, is read as that form:
+ * otherwise it would count as a word the articles never use, the strongest sign of no answer.
+ */
+export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedIndex['store'], 'documentFrequencies'>): { terms: QuestionTerm[]; documentFrequencies: Map<string, number> } {
+  const df = new Map(store.documentFrequencies(terms.map((t) => t.stem)));
+  const alternative = (stem: string) => (stem.endsWith('s') ? stem.slice(0, -1) : `${stem}s`);
+  const unknown = terms.filter((t) => (df.get(t.stem) ?? 0) === 0 && t.stem.length >= 4 && !/^\p{N}/u.test(t.stem));
+  if (unknown.length === 0) return { terms: [...terms], documentFrequencies: df };
+  const altDf = store.documentFrequencies(unknown.map((t) => alternative(t.stem)));
+  const seen = new Set<string>();
+  const resolved: QuestionTerm[] = [];
+  for (const t of terms) {
+    const alt = alternative(t.stem);
+    const stem = (df.get(t.stem) ?? 0) === 0 && (altDf.get(alt) ?? 0) > 0 && t.stem.length >= 4 ? alt : t.stem;
+    if (stem !== t.stem) df.set(stem, altDf.get(alt) ?? 0);
+    if (seen.has(stem)) continue;
+    seen.add(stem);
+    resolved.push(stem === t.stem ? t : { stem, salient: t.salient });
+  }
+  return { terms: resolved, documentFrequencies: df };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { datelineLength } from '../src/answer.js';
 import type { Embedder } from '../src/embed.js';
 import { type Engine, createEngine } from '../src/engine.js';
 import { loadQuestions, quoteAnswers } from '../src/evaluate.js';
@@ -77,6 +79,55 @@ describe('answer', () => {
   });
 });
 
+describe('sentence evidence beyond exact stems', () => {
+  const article = [
+    'Berlin – Der Senat hat am Dienstag ein neues Gesetz für die Hauptstadt beschlossen.',
+    '',
+    'Am Wochenende feierte die Universität den 200. Jahrestag ihrer Gründung mit einem Festakt.',
+    '',
+    'Zwei Versuche, das Stadion zu verkaufen, sind gescheitert. Die Bäder öffnen im Mai.',
+  ].join('\n');
+  let engineWith: Engine;
+  let engineWithout: Engine;
+
+  beforeAll(async () => {
+    const corpus = path.join(tempDir(), 'corpus');
+    mkdirSync(corpus);
+    writeFileSync(path.join(corpus, 'stadt.txt'), article);
+    const dir = tempDir();
+    await buildIndex({ corpusDir: corpus, dataDir: dir, embedder: null });
+    engineWith = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, answer: { explain: true } });
+    engineWithout = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true } });
+  });
+
+  it('a synonym earns part of the weight (Jubiläum ~ Jahrestag, misslungen ~ gescheitert)', async () => {
+    const q = 'Welches Jubiläum beging die Universität?';
+    const withSyn = await engineWith.answer(q);
+    const without = await engineWithout.answer(q);
+    expect(withSyn.ranking?.[0]?.text).toContain('200. Jahrestag');
+    expect(withSyn.ranking?.[0]?.unmatched).not.toContain('jubilaum');
+    expect(without.ranking?.find((r) => r.text.includes('Jahrestag'))?.unmatched).toContain('jubilaum');
+    expect(withSyn.confidence).toBeGreaterThan(without.confidence);
+    const failed = await engineWith.answer('Was ist beim Stadion misslungen?');
+    expect(failed.ranking?.[0]?.text).toContain('gescheitert');
+    expect(failed.ranking?.[0]?.unmatched).toEqual([]);
+  });
+
+  it('an inflected verb matches its other forms (gefeiert ~ feierte)', async () => {
+    const a = await engineWithout.answer('Was wurde an der Universität gefeiert?');
+    expect(a.ranking?.[0]?.text).toContain('feierte');
+    expect(a.ranking?.[0]?.unmatched).not.toContain('gefeiert');
+  });
+
+  it('the dateline is not part of what the first sentence says', async () => {
+    expect(datelineLength(article, 0)).toBe('Berlin – '.length);
+    expect(datelineLength(article, article.indexOf('Am Wochenende'))).toBe(0);
+    expect(datelineLength('Moskau/Pjöngjang – Wladimir Putin scheint echt in der Klemme zu stecken.', 0)).toBe('Moskau/Pjöngjang – '.length);
+    const a = await engineWithout.answer('Was beschloss der Senat für Berlin?');
+    expect(a.ranking?.[0]?.unmatched).toContain('berlin');
+  });
+});
+
 describe('bad questions', () => {
   it('HTML characters, other scripts and only punctuation get an answer or a clear error', async () => {
     expect((await hybrid.answer('<b>Wie viele Flugzeuge</b> hat Russland & Co verloren?</script>')).quotes[0]?.text).toContain('315 Flugzeuge');
@@ -132,8 +183,10 @@ describe('npm run ask (CLI contract)', () => {
   });
 
   it('takes the question as an argument, and reports a too long question in JSON', () => {
-    const r = run(['--json', 'In welcher Region liegt das Kosmodrom Wostotschny?']);
+    const r = run(['--json', '--explain', 'In welcher Region liegt das Kosmodrom Wostotschny?']);
     expect(JSON.parse(r.stdout).quotes[0].source.file).toBe('001_dc967e06efca010d.txt');
+    // --explain: the scored candidates on stderr, stdout stays the JSON contract
+    expect(r.stderr).toMatch(/^ {2}\d\.\d{3} lex \d\.\d{3} dense -?\d\.\d{3} chunk \d\.\d{3} {2}.*Kosmodrom/m);
     const long = run(['--json'], `${'x'.repeat(10_000)}\n`);
     expect(long.status).toBe(0);
     expect(JSON.parse(long.stdout)).toMatchObject({ found: false, quotes: [], error: expect.stringContaining('Die Frage ist zu lang (10000 Zeichen') });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createConfig } from '../src/config.js';
+import { DEFAULT_SYNONYMS } from '../src/synonyms.js';
 import { ROOT } from './helpers.js';
 
 const TOKEN = '123456789:AAE_abcdefghijklmnopqrstuvwxyz012345';
@@ -15,6 +16,12 @@ describe('createConfig', () => {
       LOG_LEVEL: 'info', LOG_QUESTIONS: false, MAX_QUESTION_LENGTH: 1000, PORT: 8080,
     });
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(c.SYNONYMS_FILE).toBe(DEFAULT_SYNONYMS);
+  });
+
+  it('SYNONYMS_FILE: a path relative to the working directory, or off', () => {
+    expect(createConfig({ SYNONYMS_FILE: 'lex/syn.txt.gz' }, '/srv/bot').SYNONYMS_FILE).toBe('/srv/bot/lex/syn.txt.gz');
+    expect(createConfig({ SYNONYMS_FILE: 'off' }, '/srv/bot').SYNONYMS_FILE).toBeNull();
   });
 
   it('parses ids, modes and local model folders', () => {

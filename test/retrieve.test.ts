@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuse, selectQueryStems } from '../src/retrieve.js';
+import { fuse, knownForms, selectQueryStems } from '../src/retrieve.js';
 
 describe('fuse', () => {
   const dense = [{ id: 1, score: 0.9 }, { id: 2, score: 0.8 }, { id: 3, score: 0.1 }];
@@ -41,5 +41,22 @@ describe('selectQueryStems', () => {
     expect(selectQueryStems(['haeufig', 'mittel'], df, 100, 20)).toEqual({ stems: ['mittel', 'haeufig'], all: true });
     expect(selectQueryStems(['haeufig'], df, 100, 2000)).toEqual({ stems: ['haeufig'], all: false });
     expect(selectQueryStems(['fehlt'], df, 100, 2000)).toEqual({ stems: [], all: false });
+  });
+});
+
+describe('knownForms', () => {
+  const store = (df: Record<string, number>) => ({ documentFrequencies: (stems: readonly string[]) => new Map(stems.map((s) => [s, df[s] ?? 0])) });
+
+  it('reads a genitive name as the form the articles use, and the other way round', () => {
+    const r = knownForms([{ stem: 'chinas', salient: true }, { stem: 'export', salient: true }, { stem: 'nordkorea', salient: true }], store({ china: 4, export: 2, nordkoreas: 3 }));
+    expect(r.terms).toEqual([{ stem: 'china', salient: true }, { stem: 'export', salient: true }, { stem: 'nordkoreas', salient: true }]);
+    expect(r.documentFrequencies.get('china')).toBe(4);
+    expect(r.documentFrequencies.get('nordkoreas')).toBe(3);
+  });
+
+  it('leaves unknown words unknown, and known ones alone', () => {
+    const r = knownForms([{ stem: 'iran', salient: true }, { stem: 'russland', salient: true }], store({ russland: 9, russlands: 2 }));
+    expect(r.terms.map((t) => t.stem)).toEqual(['iran', 'russland']);
+    expect(r.documentFrequencies.get('iran')).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentStems, questionTerms, stem, tokenize } from '../src/text.js';
+import { contentStems, questionTerms, stem, tokenize, wordRoot } from '../src/text.js';
 
 describe('tokenize', () => {
   it('keeps offsets and joins thousands separators', () => {
@@ -32,5 +32,21 @@ describe('contentStems / questionTerms', () => {
       { stem: stem('görlach'), salient: true },
       { stem: stem('achse'), salient: true },
     ]);
+  });
+});
+
+describe('wordRoot', () => {
+  it('brings participles, inflected verbs and their nouns to one rough root', () => {
+    const root = (w: string) => wordRoot(stem(w.toLowerCase()));
+    expect(root('gefeiert')).toBe(root('feiern'));
+    expect(root('getestet')).toBe(root('Tests'));
+    expect(root('gestimmt')).toBe(root('stimmten'));
+    expect(root('geliefert')).toBe('liefer');
+    expect(root('abgefeuert')).toBe('abfeuer');
+  });
+  it('leaves numbers and short stems alone', () => {
+    expect(wordRoot('4313')).toBe('4313');
+    expect(wordRoot('kim')).toBe('kim');
+    expect(wordRoot('gebiet').length).toBeGreaterThanOrEqual(3);
   });
 });
