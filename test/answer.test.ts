@@ -128,6 +128,39 @@ describe('sentence evidence beyond exact stems', () => {
   });
 });
 
+describe('abstention does not depend on where a model puts unrelated texts', () => {
+  it('a model whose cosines all sit high (like E5) abstains and answers like the tiny one', async () => {
+    // Shift every vector towards one fixed direction: unrelated texts now have cosine ~0.9, as
+    // with multilingual-e5, while the order of similarities stays the tiny model's.
+    const direction = Array.from({ length: embedder.dimensions }, (_, i) => (i % 7) - 3);
+    const norm = Math.hypot(...direction);
+    const shift = (v: number[]) => {
+      const w = v.map((x, i) => x + (3 * (direction[i] ?? 0)) / norm);
+      const n = Math.hypot(...w);
+      return w.map((x) => x / n);
+    };
+    const shifted: Embedder = {
+      modelId: embedder.modelId, dimensions: embedder.dimensions,
+      embedPassages: async (texts) => (await embedder.embedPassages(texts)).map(shift),
+      embedQuery: async (text) => shift(await embedder.embedQuery(text)),
+    };
+    const dir = tempDir();
+    await buildIndex({ corpusDir: CORPUS, dataDir: dir, embedder: shifted });
+    const engine = createEngine({ dataDir: dir, mode: 'hybrid', embedder: shifted });
+    const questions = ownQuestions.filter((q) => q.kind !== 'crosslingual');
+    let agree = 0;
+    for (const q of questions) {
+      const [a, b] = [await engine.answer(q.q), await hybrid.answer(q.q)];
+      if (a.found === b.found) agree++;
+    }
+    expect(agree / questions.length).toBeGreaterThanOrEqual(0.9);
+    const unanswerable = ownQuestions.filter((q) => q.kind === 'unanswerable');
+    let abstained = 0;
+    for (const q of unanswerable) if (!(await engine.answer(q.q)).found) abstained++;
+    expect(abstained / unanswerable.length).toBeGreaterThanOrEqual(0.7);
+  });
+});
+
 describe('bad questions', () => {
   it('HTML characters, other scripts and only punctuation get an answer or a clear error', async () => {
     expect((await hybrid.answer('<b>Wie viele Flugzeuge</b> hat Russland & Co verloren?</script>')).quotes[0]?.text).toContain('315 Flugzeuge');
