@@ -125,7 +125,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const language = questionLanguage(question);
       const retrieval = await retriever.retrieve(question, settings.topChunks);
       const candidates = collectCandidates(index, retrieval);
-      const { terms } = retrieval;
+      const terms = /\p{Lu}/u.test(question) ? retrieval.terms : salienceFromArticles(retrieval.terms, candidates);
       const weights = termWeights(retrieval.documentFrequencies, terms, totalChunks);
       const expects = expectedAnswer(question);
       const byId = new Map(candidates.map((c) => [c.sentence.id, c]));
@@ -227,6 +227,23 @@ function withoutDateline(tokens: Token[], text: string, start: number): Token[] 
 }
 
 /**
+ * A question typed all in lower case ("wie viele panzer hat russland verloren") says nothing about
+ * which words are nouns and names; the articles do: a term is salient when a candidate sentence
+ * writes it capitalized after its first word.
+ */
+function salienceFromArticles(terms: readonly QuestionTerm[], candidates: readonly Candidate[]): QuestionTerm[] {
+  const capitalized = new Set<string>();
+  for (const c of candidates) {
+    const text = c.article.text;
+    c.tokens.forEach((t, i) => {
+      const first = text.charAt(c.sentence.start + t.start);
+      if (i > 0 && first !== first.toLowerCase()) capitalized.add(c.stems[i] ?? '');
+    });
+  }
+  return terms.map((t) => ({ ...t, salient: t.salient || capitalized.has(t.stem) }));
+}
+
+/**
  * Weight of each question term: its IDF over chunks, scaled by salience. A stem no chunk
  * contains weighs more than any other when it is a noun or name (asking about it and not finding
  * it is the strongest sign the articles do not answer), less when it is a verb or adjective
@@ -237,7 +254,8 @@ function termWeights(df: ReadonlyMap<string, number>, terms: readonly QuestionTe
     const d = df.get(t.stem) ?? 0;
     const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
     const factor = t.salient ? (d === 0 ? 1.3 : 1) : d === 0 ? 0.5 : 0.6;
-    return [t.stem, idf * factor];
+    // The words of one name ("Kim Jong Un") share: else a name outweighs what is asked about it.
+    return [t.stem, (idf * factor) / Math.sqrt(t.nameWords ?? 1)];
   }));
 }
 

@@ -122,7 +122,7 @@ export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedInd
     if (stem !== t.stem) df.set(stem, altDf.get(alt) ?? 0);
     if (seen.has(stem)) continue;
     seen.add(stem);
-    resolved.push(stem === t.stem ? t : { stem, salient: t.salient });
+    resolved.push(stem === t.stem ? t : { ...t, stem });
   }
   return { terms: resolved, documentFrequencies: df };
 }

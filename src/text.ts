@@ -88,20 +88,49 @@ export interface QuestionTerm {
   readonly stem: string;
   /** Capitalized inside the question (German nouns and names) or a number: what the question is about. */
   readonly salient: boolean;
+  /** Words in the name this term is part of ("Kim Jong Un" → 3): one name, one share of the weight. */
+  readonly nameWords?: number;
 }
 
 /** Content stems of a question with their salience; the first word's capital letter says nothing. */
 export function questionTerms(text: string): QuestionTerm[] {
-  const out = new Map<string, boolean>();
+  const out = new Map<string, { salient: boolean; name: number }>();
+  const names: number[] = []; // words per name, by name id
+  let previous: { end: number; name: number } | null = null;
   tokenize(text).forEach((t, i) => {
     if (t.text.length < 2 && !/^\p{N}/u.test(t.text)) return;
-    if (isStopword(t.text)) return;
+    if (isStopword(t.text)) {
+      previous = null;
+      return;
+    }
     const surface = text.slice(t.start, t.end);
-    const salient = /^\p{N}/u.test(surface) || (i > 0 && /^\p{Lu}/u.test(surface));
+    const capital = i > 0 && /^\p{Lu}/u.test(surface);
+    const salient = /^\p{N}/u.test(surface) || capital;
+    // Capitalized words next to each other (only a space or hyphen between) are one name.
+    let name = -1;
+    if (capital) {
+      const joined: { end: number; name: number } | null = previous;
+      if (joined && /^[\s-]*$/u.test(text.slice(joined.end, t.start))) {
+        name = joined.name;
+        names[name] = (names[name] ?? 1) + 1;
+      } else {
+        name = names.push(1) - 1;
+      }
+    }
+    previous = capital ? { end: t.end, name } : null;
     const s = stem(t.text);
-    out.set(s, (out.get(s) ?? false) || salient);
+    const seen = out.get(s);
+    out.set(s, { salient: (seen?.salient ?? false) || salient, name: seen && seen.name >= 0 ? seen.name : name });
   });
-  return [...out].map(([stem, salient]) => ({ stem, salient }));
+  return [...out].map(([stem, { salient, name }]) => {
+    const words = name >= 0 ? (names[name] ?? 1) : 1;
+    return words > 1 ? { stem, salient, nameWords: words } : { stem, salient };
+  });
+}
+
+/** Collapse runs of white space to one space: how gold substrings and quotes are compared. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 // A past participle after an optional separable prefix: (ab)ge-feuer-t, ge-liefer-t, ge-stimm-t.
@@ -120,7 +149,3 @@ export function wordRoot(stemmed: string): string {
   return ending ? r.slice(0, -ending.length) : r;
 }
 
-/** Collapse runs of white space to one space: how gold substrings and quotes are compared. */
-export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}

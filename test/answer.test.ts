@@ -119,6 +119,14 @@ describe('sentence evidence beyond exact stems', () => {
     expect(a.ranking?.[0]?.unmatched).not.toContain('gefeiert');
   });
 
+  it('a question typed in lower case takes its nouns and names from how the articles write them', async () => {
+    const lower = await engineWithout.answer('was beschloss der senat am dienstag');
+    const cased = await engineWithout.answer('Was beschloss der Senat am Dienstag');
+    expect(lower.terms).toEqual(cased.terms);
+    expect(lower.terms?.find((t) => t.stem === 'senat')?.salient).toBe(true);
+    expect(lower.confidence).toBe(cased.confidence);
+  });
+
   it('the dateline is not part of what the first sentence says', async () => {
     expect(datelineLength(article, 0)).toBe('Berlin – '.length);
     expect(datelineLength(article, article.indexOf('Am Wochenende'))).toBe(0);

@@ -28,10 +28,16 @@ describe('contentStems / questionTerms', () => {
   it('marks capitalized words after the first as salient', () => {
     expect(questionTerms('Wo analysierte Alexander Görlach die Achse?')).toEqual([
       { stem: stem('analysierte'), salient: false },
-      { stem: stem('alexander'), salient: true },
-      { stem: stem('görlach'), salient: true },
+      { stem: stem('alexander'), salient: true, nameWords: 2 },
+      { stem: stem('görlach'), salient: true, nameWords: 2 },
       { stem: stem('achse'), salient: true },
     ]);
+  });
+  it('counts the words of a name written together, not across other words', () => {
+    const words = (q: string) => Object.fromEntries(questionTerms(q).map((t) => [t.stem, t.nameWords ?? 1]));
+    expect(words('Wie heißt die Schwester von Kim Jong Un?')).toEqual({ schwest: 1, kim: 3, jong: 3, un: 3 });
+    expect(words('Was warnten die USA vor UN-Resolutionen?')).toMatchObject({ usa: 1, un: 2, resolution: 2 });
+    expect(words('Traf Putin Kim in Wostotschny?')).toMatchObject({ putin: 2, kim: 2, wostotschny: 1 });
   });
 });
 
