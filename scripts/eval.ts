@@ -30,8 +30,7 @@ const corpusDir = values.corpus ? path.resolve(values.corpus) : config.CORPUS_DI
 const sets = (values.questions ?? [
   path.join(root, '../shared/eval/dev-questions.jsonl'),
   path.join(root, 'test/eval/own-questions.jsonl'),
-  path.join(root, 'test/eval/heldout-questions.jsonl'),
-  path.join(root, 'test/eval/heldout2-questions.jsonl'),
+  ...[1, 2, 3, 4, 5, 6].map((n) => path.join(root, `test/eval/heldout${n === 1 ? '' : n}-questions.jsonl`)),
 ]).filter((f) => {
   if (existsSync(f)) return true;
   process.stderr.write(`note: ${f} not found, skipped\n`);
@@ -67,8 +66,7 @@ try {
   const configs: Array<{ name: string; engine?: Engine; baseline?: (q: string) => EvalAnswer }> = [
     { name: 'hybrid (convex, default)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'convex' }) },
     { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'rrf' }) },
-    { name: 'hybrid, no compound match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { compoundMatch: false } }) },
-    { name: 'hybrid, no root match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { rootMatch: false } }) },
+    { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { subwordMatch: false } }) },
     { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
     { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
     { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },

@@ -59,10 +59,11 @@ export interface AnswerSettings {
   readonly maxQuotes: number;
   /** Longest question accepted, in characters. */
   readonly maxQuestionChars: number;
-  /** Count a question stem found inside a longer word (German compounds: Raketen ⊂ Kurzstreckenraketen). */
-  readonly compoundMatch: boolean;
-  /** Count an inflected form or a verb's noun with the same rough root (gefeiert ~ feiern, liefert ~ Lieferung). */
-  readonly rootMatch: boolean;
+  /**
+   * Count parts of words: the same rough root (gefeiert ~ feiern, liefert ~ Lieferung) and German
+   * compounds (Raketen ⊂ Kurzstreckenraketen, Satellitenstarts ⊃ Satelliten).
+   */
+  readonly subwordMatch: boolean;
   /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
   readonly weights: { readonly lexical: number; readonly dense: number; readonly chunk: number };
   /** Attach the ranking of candidate sentences to each answer (`npm run ask -- --explain`). */
@@ -75,8 +76,7 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   extraQuoteRatio: 0.75,
   maxQuotes: 3,
   maxQuestionChars: 1000,
-  compoundMatch: true,
-  rootMatch: true,
+  subwordMatch: true,
   weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 },
   explain: false,
 };
@@ -273,10 +273,15 @@ const MONTH_OR_DAY = /^(januar|februar|märz|april|mai|juni|juli|august|septembe
 /** Share of a question term's weight earned when it only occurs in a neighbouring sentence. */
 const CONTEXT_WEIGHT = 0.4;
 
-/** Share of a question term's weight earned by a word with the same rough root only. */
-const ROOT_WEIGHT = 0.6;
+/** Share of a question term's weight earned by a part of a word (see AnswerSettings.subwordMatch). */
+const SUBWORD_WEIGHT = 0.6;
 
-/** Same rough root, or one root the head of a compound ending in the other (Waffenlieferung ~ liefert). */
+/**
+ * Same rough root; or one root the end of the other (a compound's head: Kurzstreckenraketen ~
+ * Raketen, Waffenlieferung ~ liefert); or its start when that is most of it (Satellitenstarts ~
+ * Satelliten). This replaced a separate compound rule (0.7 of a match) that no longer changed any
+ * result once roots and synonyms were in (README, Answer quality).
+ */
 function rootsMatch(q: string, s: string): boolean {
   if (q === s) return true;
   const [short, long] = q.length <= s.length ? [q, s] : [s, q];
@@ -288,7 +293,7 @@ function lexicalCoverage(
   terms: readonly QuestionTerm[],
   weights: Map<string, number>,
   c: Candidate,
-  match: Pick<AnswerSettings, 'compoundMatch' | 'rootMatch'>,
+  match: Pick<AnswerSettings, 'subwordMatch'>,
   expects: Expectation,
   context: readonly string[],
   synonyms: Synonyms | null,
@@ -299,19 +304,13 @@ function lexicalCoverage(
   // Stems of the neighbouring sentences count a little: a question often names the subject
   // ("Putin") that the answering sentence only refers to ("der Kreml-Despot").
   const around = new Set(context);
-  // German compounds: the question's word inside a longer one (Raketen ⊂ Kurzstreckenraketen), or a
-  // part of the question's compound in the text (Satellitenstarts ⊃ Starts, Satelliten).
-  const matches = (q: string, s: string) =>
-    (s.length > q.length && (s.endsWith(q) || (q.length >= 5 && s.startsWith(q)))) ||
-    (q.length > s.length && s.length >= 4 && (q.endsWith(s) || q.startsWith(s)));
   let got = 0;
   let all = 0;
   for (const t of terms) {
     const w = weights.get(t.stem) ?? 1;
     all += w;
     if (present.has(t.stem)) got += w;
-    else if (match.compoundMatch && t.stem.length >= 4 && sStems.some((s) => matches(t.stem, s))) got += 0.7 * w;
-    else if (match.rootMatch && rootedIn(t.stem, c)) got += ROOT_WEIGHT * w;
+    else if (match.subwordMatch && rootedIn(t.stem, c)) got += SUBWORD_WEIGHT * w;
     else if (synonyms && synonymIn(t.stem, synonyms, present, c)) got += SYNONYM_WEIGHT * w;
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);

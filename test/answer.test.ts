@@ -86,15 +86,19 @@ describe('sentence evidence beyond exact stems', () => {
     'Am Wochenende feierte die Universität den 200. Jahrestag ihrer Gründung mit einem Festakt.',
     '',
     'Zwei Versuche, das Stadion zu verkaufen, sind gescheitert. Die Bäder öffnen im Mai.',
+    '',
+    'Für den Nahverkehr kaufte die Stadt drei Elektrobusse.',
   ].join('\n');
   let engineWith: Engine;
   let engineWithout: Engine;
+  let miniData: string;
 
   beforeAll(async () => {
     const corpus = path.join(tempDir(), 'corpus');
     mkdirSync(corpus);
     writeFileSync(path.join(corpus, 'stadt.txt'), article);
     const dir = tempDir();
+    miniData = dir;
     await buildIndex({ corpusDir: corpus, dataDir: dir, embedder: null });
     engineWith = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, answer: { explain: true } });
     engineWithout = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true } });
@@ -113,10 +117,17 @@ describe('sentence evidence beyond exact stems', () => {
     expect(failed.ranking?.[0]?.unmatched).toEqual([]);
   });
 
-  it('an inflected verb matches its other forms (gefeiert ~ feierte)', async () => {
+  it('an inflected verb matches its other forms (gefeiert ~ feierte), a word the compound it ends (Busse ⊂ Elektrobusse)', async () => {
     const a = await engineWithout.answer('Was wurde an der Universität gefeiert?');
     expect(a.ranking?.[0]?.text).toContain('feierte');
     expect(a.ranking?.[0]?.unmatched).not.toContain('gefeiert');
+    const busse = await engineWithout.answer('Wie viele Busse hat die Stadt gekauft?');
+    expect(busse.ranking?.[0]?.text).toContain('Elektrobusse');
+    expect(busse.ranking?.[0]?.unmatched).toEqual([]);
+    const plain = createEngine({ dataDir: miniData, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, subwordMatch: false } });
+    const without = await plain.answer('Wie viele Busse hat die Stadt gekauft?');
+    expect(without.ranking?.find((r) => r.text.includes('Elektrobusse'))?.unmatched).toEqual(expect.arrayContaining(['buss', 'gekauft']));
+    plain.close();
   });
 
   it('a question typed in lower case takes its nouns and names from how the articles write them', async () => {
