@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { createEngine } from '../src/engine.js';
-import { loadQuestions } from '../src/evaluate.js';
+import { loadQuestions, questionSetFiles } from '../src/evaluate.js';
 import { answerHtml } from '../src/format.js';
 import { DEFAULT_HNSW, createExactIndex, loadHnswIndex } from '../src/hnsw.js';
 import { buildIndex } from '../src/indexer.js';
@@ -50,7 +50,8 @@ function rssSampler(): () => number {
 }
 
 function questions(): string[] {
-  const files = [path.join(ROOT, '../shared/eval/dev-questions.jsonl'), path.join(ROOT, 'test/eval/own-questions.jsonl')];
+  const { dev, own } = questionSetFiles(ROOT);
+  const files = [dev, own];
   return files.flatMap((f) => { try { return loadQuestions(f).map((q) => q.q); } catch { return []; } });
 }
 

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, scoreAnswers } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, questionSetFiles, scoreAnswers } from '../src/evaluate.js';
 import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -27,11 +27,8 @@ const { values } = parseArgs({
 const config = loadEnv();
 const root = path.resolve(import.meta.dirname, '..');
 const corpusDir = values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR;
-const sets = (values.questions ?? [
-  path.join(root, '../shared/eval/dev-questions.jsonl'),
-  path.join(root, 'test/eval/own-questions.jsonl'),
-  ...[1, 2, 3, 4, 5, 6].map((n) => path.join(root, `test/eval/heldout${n === 1 ? '' : n}-questions.jsonl`)),
-]).filter((f) => {
+const known = questionSetFiles(root);
+const sets = (values.questions ?? [known.dev, known.own, ...known.heldout]).filter((f) => {
   if (existsSync(f)) return true;
   process.stderr.write(`note: ${f} not found, skipped\n`);
   return false;

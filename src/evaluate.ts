@@ -3,7 +3,7 @@
  * quote@1, quote@3, abstention, false abstentions and verbatim violations, by question kind.
  * Also the baseline the product must beat: plain BM25 over sentences, top sentence quoted.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { splitSentences } from './chunk.js';
 import type { Article } from './ingest.js';
@@ -21,6 +21,20 @@ export interface EvalQuestion {
 export interface EvalAnswer {
   found: boolean;
   quotes: Array<{ text: string; source: { file: string } }>;
+}
+
+/**
+ * The question sets of a checkout: the shared dev set (beside the repository, when present), the
+ * repository's own questions, and its held-out sets in the order they were written
+ * (heldout, heldout2, heldout3, …).
+ */
+export function questionSetFiles(root: string): { dev: string; own: string; heldout: string[] } {
+  const dir = path.join(root, 'test/eval');
+  const order = (f: string) => Number(/^heldout(\d*)-/.exec(f)?.[1] || 1);
+  const heldout = existsSync(dir)
+    ? readdirSync(dir).filter((f) => /^heldout\d*-questions\.jsonl$/.test(f)).sort((a, b) => order(a) - order(b)).map((f) => path.join(dir, f))
+    : [];
+  return { dev: path.join(root, '../shared/eval/dev-questions.jsonl'), own: path.join(dir, 'own-questions.jsonl'), heldout };
 }
 
 export function loadQuestions(file: string): EvalQuestion[] {
