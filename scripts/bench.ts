@@ -59,7 +59,7 @@ function questions(): string[] {
 function memoEmbedder(inner: Embedder): Embedder & { hits: number; misses: number } {
   const cache = new Map<string, number[]>();
   const self = {
-    modelId: inner.modelId, dimensions: inner.dimensions, hits: 0, misses: 0,
+    modelId: inner.modelId, dimensions: inner.dimensions, multilingual: inner.multilingual, hits: 0, misses: 0,
     async embedPassages(texts: readonly string[]) {
       const missing = texts.filter((t) => !cache.has(`p:${t}`));
       self.hits += texts.length - missing.length;

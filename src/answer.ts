@@ -65,9 +65,20 @@ export interface AnswerSettings {
    */
   readonly subwordMatch: boolean;
   /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
-  readonly weights: { readonly lexical: number; readonly dense: number; readonly chunk: number };
+  readonly weights: Weights;
+  /**
+   * The weights for a sentence in another language than the question, with a multilingual model:
+   * shared words are rare across languages (names at most), so the embedding carries the decision.
+   */
+  readonly crossLingualWeights: Weights;
   /** Attach the ranking of candidate sentences to each answer (`npm run ask -- --explain`). */
   readonly explain: boolean;
+}
+
+export interface Weights {
+  readonly lexical: number;
+  readonly dense: number;
+  readonly chunk: number;
 }
 
 export const DEFAULT_ANSWER: AnswerSettings = {
@@ -78,6 +89,7 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   maxQuestionChars: 1000,
   subwordMatch: true,
   weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 },
+  crossLingualWeights: { lexical: 0.15, dense: 0.7, chunk: 0.15 },
   explain: false,
 };
 
@@ -139,7 +151,8 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
         relativeDense(candidates);
       }
-      for (const c of candidates) c.score = combine(c, settings.weights);
+      const crossLingual = (c: Candidate) => embedder?.multilingual === true && c.article.meta.lang !== undefined && c.article.meta.lang !== language;
+      for (const c of candidates) c.score = combine(c, crossLingual(c) ? settings.crossLingualWeights : settings.weights);
       candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
       const best = candidates[0];
       const ranking = settings.explain
@@ -362,7 +375,7 @@ function relativeDense(candidates: Candidate[]): void {
 }
 
 /** Weighted evidence; without a dense score its weight goes to the lexical coverage. */
-function combine(c: Candidate, w: AnswerSettings['weights']): number {
+function combine(c: Candidate, w: Weights): number {
   if (c.dense === null) return (w.lexical + w.dense) * c.lexical + w.chunk * c.chunkScore;
   return w.lexical * c.lexical + w.dense * c.dense + w.chunk * c.chunkScore;
 }

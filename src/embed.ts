@@ -10,6 +10,12 @@ import { BelegError, ModelLoadError, errorMessage } from './errors.js';
 export interface Embedder {
   readonly modelId: string;
   readonly dimensions: number;
+  /**
+   * The model maps questions and passages of different languages into one space (an English
+   * question near the German sentence that answers it). The answerer then judges sentences of
+   * another language by the embedding, not by shared words.
+   */
+  readonly multilingual: boolean;
   /** Embed passages (chunks, sentences) for the index. */
   embedPassages(texts: readonly string[]): Promise<number[][]>;
   /** Embed a question. */
@@ -19,6 +25,7 @@ export interface Embedder {
 export interface ModelSettings {
   readonly queryPrefix: string;
   readonly passagePrefix: string;
+  readonly multilingual: boolean;
 }
 
 export interface EmbedderOptions {
@@ -35,26 +42,32 @@ export interface EmbedderOptions {
 }
 
 // Prefix rules of known model families; a model folder may override them with embedding.json.
-const KNOWN_SETTINGS: Array<[RegExp, ModelSettings]> = [
+const KNOWN_PREFIXES: Array<[RegExp, Pick<ModelSettings, 'queryPrefix' | 'passagePrefix'>]> = [
   [/e5/i, { queryPrefix: 'query: ', passagePrefix: 'passage: ' }],
   [/bge-.*-(en|zh)/i, { queryPrefix: 'Represent this sentence for searching relevant passages: ', passagePrefix: '' }],
 ];
+// Model families trained to embed many languages into one space.
+const MULTILINGUAL = /multilingual|bge-m3|labse|xlm-r|paraphrase-multilingual|distiluse-base-multilingual/i;
 
 export function isLocalModel(modelId: string): boolean {
   return path.isAbsolute(modelId);
 }
 
-/** The prefix rules for a model: embedding.json in a local folder wins, then known families. */
+/**
+ * Prefixes and language reach of a model: embedding.json in a local folder wins, then known
+ * families by name (a local copy of multilingual-e5-small keeps the name in its folder path).
+ */
 export function modelSettings(modelId: string): ModelSettings {
+  const multilingual = MULTILINGUAL.test(modelId);
   if (isLocalModel(modelId)) {
     const file = path.join(modelId, 'embedding.json');
     if (existsSync(file)) {
       const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<ModelSettings>;
-      return { queryPrefix: raw.queryPrefix ?? '', passagePrefix: raw.passagePrefix ?? '' };
+      return { queryPrefix: raw.queryPrefix ?? '', passagePrefix: raw.passagePrefix ?? '', multilingual: raw.multilingual ?? multilingual };
     }
   }
-  for (const [re, settings] of KNOWN_SETTINGS) if (re.test(modelId)) return settings;
-  return { queryPrefix: '', passagePrefix: '' };
+  for (const [re, prefixes] of KNOWN_PREFIXES) if (re.test(modelId)) return { ...prefixes, multilingual };
+  return { queryPrefix: '', passagePrefix: '', multilingual };
 }
 
 interface TensorLike {
@@ -158,6 +171,7 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
   return {
     modelId,
     dimensions,
+    multilingual: settings.multilingual,
     embedPassages: (texts) => run(texts.map((t) => settings.passagePrefix + t)),
     embedQuery: async (text) => (await run([settings.queryPrefix + text]))[0] ?? [],
   };

@@ -97,7 +97,8 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions): Pr
   });
   await writeJson(path.join(dir, 'tokenizer.json'), tokenizerJson(vocab));
   // Prefix rules travel with the model; the tiny model uses E5's so tests run that code path.
-  await writeJson(path.join(dir, 'embedding.json'), { queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+  // Its vocabulary is the corpus's words: it knows no other language.
+  await writeJson(path.join(dir, 'embedding.json'), { queryPrefix: 'query: ', passagePrefix: 'passage: ', multilingual: false });
   return { vocabulary: vocab.length, dimensions: dims };
 }
 

@@ -26,9 +26,11 @@ describe('createTransformersEmbedder with the tiny model', () => {
 
 describe('modelSettings', () => {
   it('uses E5 prefixes for E5 models and the folder\'s embedding.json for local ones', async () => {
-    expect(modelSettings('Xenova/multilingual-e5-small')).toEqual({ queryPrefix: 'query: ', passagePrefix: 'passage: ' });
-    expect(modelSettings('Xenova/all-MiniLM-L6-v2')).toEqual({ queryPrefix: '', passagePrefix: '' });
-    expect(modelSettings(await makeTinyModel())).toEqual({ queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+    expect(modelSettings('Xenova/multilingual-e5-small')).toEqual({ queryPrefix: 'query: ', passagePrefix: 'passage: ', multilingual: true });
+    expect(modelSettings('Xenova/e5-small-v2')).toEqual({ queryPrefix: 'query: ', passagePrefix: 'passage: ', multilingual: false });
+    expect(modelSettings('Xenova/all-MiniLM-L6-v2')).toEqual({ queryPrefix: '', passagePrefix: '', multilingual: false });
+    expect(modelSettings('Xenova/LaBSE').multilingual).toBe(true);
+    expect(modelSettings(await makeTinyModel())).toEqual({ queryPrefix: 'query: ', passagePrefix: 'passage: ', multilingual: false });
   });
 });
 
