@@ -283,6 +283,11 @@ function expectedAnswer(question: string): Expectation {
 
 const MONTH_OR_DAY = /^(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\p{L}*(nachmittag|vormittag|morgen|abend))$/u;
 
+/** Share of the word coverage lost by a sentence without the kind of answer the question asks for. */
+const MISSING_TYPE_PENALTY = 0.3;
+const NUMBER_WORD = /^(ein|eine|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\p{L}+zig|\p{L}*hundert|\p{L}*tausend|million\p{L}*|milliard\p{L}*|dutzend\p{L}*|\p{L}+mal|hälfte|drittel|viertel)$/u;
+const TIME_WORD = /^(jahr|jahre|jahren|jahres|monat|monate|monaten|woche|wochen|tag|tage|tagen|zeit|seit|damals|heute|gestern|jüngst|zuvor|bislang|bereits|inzwischen|vergangen\p{L}*|letzt\p{L}*|nächst\p{L}*|frühjahr|sommer|herbst|winter)$/u;
+
 /** Share of a question term's weight earned when it only occurs in a neighbouring sentence. */
 const CONTEXT_WEIGHT = 0.4;
 
@@ -336,6 +341,9 @@ function lexicalCoverage(
     if (hit) coverage = Math.min(1, coverage + 0.25);
   }
   if (expects === 'time' && tokens.some((t) => MONTH_OR_DAY.test(t.text) || /^(1[89]|20)\d\d$/.test(t.text))) coverage = Math.min(1, coverage + 0.1);
+  // The other way round: a "wie viele" answer without any number, a "wann" answer without any time.
+  if (expects === 'count' && !tokens.some((t) => /^\p{N}/u.test(t.text) || NUMBER_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
+  if (expects === 'time' && !tokens.some((t) => MONTH_OR_DAY.test(t.text) || TIME_WORD.test(t.text) || /^\p{N}/u.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
   return coverage;
 }
 

@@ -88,6 +88,8 @@ describe('sentence evidence beyond exact stems', () => {
     'Zwei Versuche, das Stadion zu verkaufen, sind gescheitert. Die Bäder öffnen im Mai.',
     '',
     'Für den Nahverkehr kaufte die Stadt drei Elektrobusse.',
+    '',
+    'Die neuen Busse der Stadt fahren leise.',
   ].join('\n');
   let engineWith: Engine;
   let engineWithout: Engine;
@@ -136,6 +138,15 @@ describe('sentence evidence beyond exact stems', () => {
     expect(lower.terms).toEqual(cased.terms);
     expect(lower.terms?.find((t) => t.stem === 'senat')?.salient).toBe(true);
     expect(lower.confidence).toBe(cased.confidence);
+  });
+
+  it('a "wie viele" answer needs a number, a "wann" answer a time', async () => {
+    const count = await engineWithout.answer('Wie viele Busse hat die Stadt?');
+    expect(count.ranking?.[0]?.text).toContain('drei Elektrobusse');
+    const quiet = count.ranking?.find((r) => r.text.startsWith('Die neuen Busse'));
+    expect(quiet?.unmatched).toEqual([]); // it has every word, and still loses: no number
+    const when = await engineWithout.answer('Wann feierte die Universität?');
+    expect(when.ranking?.[0]?.text).toContain('Am Wochenende');
   });
 
   it('the dateline is not part of what the first sentence says', async () => {
