@@ -111,20 +111,17 @@ export function createRetriever(options: RetrieverOptions): Retriever {
 export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedIndex['store'], 'documentFrequencies'>): { terms: QuestionTerm[]; documentFrequencies: Map<string, number> } {
   const df = new Map(store.documentFrequencies(terms.map((t) => t.stem)));
   const alternative = (stem: string) => (stem.endsWith('s') ? stem.slice(0, -1) : `${stem}s`);
-  const unknown = terms.filter((t) => (df.get(t.stem) ?? 0) === 0 && t.stem.length >= 4 && !/^\p{N}/u.test(t.stem));
+  const unknown = terms.filter((t) => (df.get(t.stem) ?? 0) === 0 && t.stem.length >= 4 && !/^\p{N}/u.test(t.stem)).map((t) => t.stem);
   if (unknown.length === 0) return { terms: [...terms], documentFrequencies: df };
-  const altDf = store.documentFrequencies(unknown.map((t) => alternative(t.stem)));
-  const seen = new Set<string>();
-  const resolved: QuestionTerm[] = [];
+  const altDf = store.documentFrequencies(unknown.map(alternative));
+  const readAs = new Map(unknown.filter((s) => (altDf.get(alternative(s)) ?? 0) > 0).map((s) => [s, alternative(s)]));
+  const resolved = new Map<string, QuestionTerm>();
   for (const t of terms) {
-    const alt = alternative(t.stem);
-    const stem = (df.get(t.stem) ?? 0) === 0 && (altDf.get(alt) ?? 0) > 0 && t.stem.length >= 4 ? alt : t.stem;
-    if (stem !== t.stem) df.set(stem, altDf.get(alt) ?? 0);
-    if (seen.has(stem)) continue;
-    seen.add(stem);
-    resolved.push(stem === t.stem ? t : { ...t, stem });
+    const stem = readAs.get(t.stem) ?? t.stem;
+    if (stem !== t.stem) df.set(stem, altDf.get(stem) ?? 0);
+    if (!resolved.has(stem)) resolved.set(stem, stem === t.stem ? t : { ...t, stem });
   }
-  return { terms: resolved, documentFrequencies: df };
+  return { terms: [...resolved.values()], documentFrequencies: df };
 }
 
 /**
