@@ -334,16 +334,19 @@ function lexicalCoverage(
     else c.unmatched.push(t.stem);
   }
   let coverage = all > 0 ? got / all : 0;
-  // "Wie viele X": a number right before an X of the question is the answer itself.
+  const isNumber = (t: Token) => /^\p{N}/u.test(t.text);
   if (expects === 'count') {
+    // "Wie viele X": a number right before an X of the question is the answer itself; a sentence
+    // without any number does not answer it.
     const wanted = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
-    const hit = tokens.some((t, i) => /^\p{N}/u.test(t.text) && [1, 2].some((k) => wanted.has(sStems[i + k] ?? '')));
-    if (hit) coverage = Math.min(1, coverage + 0.25);
+    if (tokens.some((t, i) => isNumber(t) && [1, 2].some((k) => wanted.has(sStems[i + k] ?? '')))) coverage = Math.min(1, coverage + 0.25);
+    else if (!tokens.some((t) => isNumber(t) || NUMBER_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
   }
-  if (expects === 'time' && tokens.some((t) => MONTH_OR_DAY.test(t.text) || /^(1[89]|20)\d\d$/.test(t.text))) coverage = Math.min(1, coverage + 0.1);
-  // The other way round: a "wie viele" answer without any number, a "wann" answer without any time.
-  if (expects === 'count' && !tokens.some((t) => /^\p{N}/u.test(t.text) || NUMBER_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
-  if (expects === 'time' && !tokens.some((t) => MONTH_OR_DAY.test(t.text) || TIME_WORD.test(t.text) || /^\p{N}/u.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
+  if (expects === 'time') {
+    // "Wann": a date adds a little; no time word at all takes some away.
+    if (tokens.some((t) => MONTH_OR_DAY.test(t.text) || /^(1[89]|20)\d\d$/.test(t.text))) coverage = Math.min(1, coverage + 0.1);
+    else if (!tokens.some((t) => isNumber(t) || TIME_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
+  }
   return coverage;
 }
 
@@ -355,7 +358,8 @@ function synonymIn(questionStem: string, synonyms: Synonyms, present: ReadonlySe
   const alternatives = synonyms.of(questionStem);
   if (alternatives.size === 0) return false;
   for (const a of alternatives) if (present.has(a)) return true;
-  return c.stems.some((s) => s.length > 5 && [...alternatives].some((a) => a.length >= 4 && s.endsWith(a)));
+  const heads = [...alternatives].filter((a) => a.length >= 4);
+  return c.stems.some((s) => s.length > 5 && heads.some((a) => s.endsWith(a)));
 }
 
 function rootedIn(questionStem: string, c: Candidate): boolean {
