@@ -1,5 +1,5 @@
 /**
- * npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR] [--json]
+ * npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR|HUB-ID] [--json]
  * Builds indexes of the corpus in a temp folder and scores every retrieval configuration on the
  * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present), this
  * repository's own questions (test/eval/own-questions.jsonl, used while tuning) and its held-out
@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { errorMessage } from '../src/errors.js';
@@ -43,7 +44,7 @@ try {
   // The configured model when it loads; otherwise (offline) a tiny model made from the corpus.
   let embedder: Embedder;
   let modelNote: string;
-  const modelId = values.model ? path.resolve(values.model) : config.EMBEDDING_MODEL;
+  const modelId = values.model ? resolveModelId(values.model, process.cwd()) : config.EMBEDDING_MODEL;
   try {
     embedder = await createTransformersEmbedder({ modelId, cacheDir: config.MODEL_CACHE_DIR });
     modelNote = modelId;
