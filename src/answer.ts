@@ -145,7 +145,8 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
           .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row)
           .flatMap((n) => n.stems);
-      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, c, settings, expects, neighbours(c), synonyms);
+      const forms = termForms(terms, synonyms);
+      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c));
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
         for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
@@ -307,14 +308,31 @@ function rootsMatch(q: string, s: string): boolean {
   return (long.startsWith(short) && short.length / long.length >= 0.6) || long.endsWith(short);
 }
 
+/** What a question term may also match, worked out once per question rather than per candidate sentence. */
+interface TermForms {
+  /** Its wordRoot. */
+  readonly root: string;
+  /** Its synonyms' stems. */
+  readonly synonyms: ReadonlySet<string>;
+  /** The synonyms long enough to count as the head of a compound. */
+  readonly heads: readonly string[];
+}
+
+function termForms(terms: readonly QuestionTerm[], synonyms: Synonyms | null): Map<string, TermForms> {
+  return new Map(terms.map((t) => {
+    const alternatives = synonyms?.of(t.stem) ?? new Set<string>();
+    return [t.stem, { root: wordRoot(t.stem), synonyms: alternatives, heads: [...alternatives].filter((a) => a.length >= 4) }];
+  }));
+}
+
 function lexicalCoverage(
   terms: readonly QuestionTerm[],
   weights: Map<string, number>,
+  forms: ReadonlyMap<string, TermForms>,
   c: Candidate,
   match: Pick<AnswerSettings, 'subwordMatch'>,
   expects: Expectation,
   context: readonly string[],
-  synonyms: Synonyms | null,
 ): number {
   if (terms.length === 0) return 0;
   const { tokens, stems: sStems } = c;
@@ -326,10 +344,11 @@ function lexicalCoverage(
   let all = 0;
   for (const t of terms) {
     const w = weights.get(t.stem) ?? 1;
+    const f = forms.get(t.stem);
     all += w;
     if (present.has(t.stem)) got += w;
-    else if (match.subwordMatch && rootedIn(t.stem, c)) got += SUBWORD_WEIGHT * w;
-    else if (synonyms && synonymIn(t.stem, synonyms, present, c)) got += SYNONYM_WEIGHT * w;
+    else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
+    else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
   }
@@ -354,18 +373,15 @@ function lexicalCoverage(
 const SYNONYM_WEIGHT = 0.5;
 
 /** A synonym of the question's stem in the sentence, exactly or as the head of a compound (Auslandsziel ~ Reiseziel → Ziel). */
-function synonymIn(questionStem: string, synonyms: Synonyms, present: ReadonlySet<string>, c: Candidate): boolean {
-  const alternatives = synonyms.of(questionStem);
-  if (alternatives.size === 0) return false;
-  for (const a of alternatives) if (present.has(a)) return true;
-  const heads = [...alternatives].filter((a) => a.length >= 4);
-  return c.stems.some((s) => s.length > 5 && heads.some((a) => s.endsWith(a)));
+function synonymIn(term: TermForms, present: ReadonlySet<string>, c: Candidate): boolean {
+  if (term.synonyms.size === 0) return false;
+  for (const a of term.synonyms) if (present.has(a)) return true;
+  return c.stems.some((s) => s.length > 5 && term.heads.some((a) => s.endsWith(a)));
 }
 
-function rootedIn(questionStem: string, c: Candidate): boolean {
-  const q = wordRoot(questionStem);
+function rootedIn(questionRoot: string, c: Candidate): boolean {
   c.roots ??= c.stems.map(wordRoot);
-  return c.roots.some((r) => rootsMatch(q, r));
+  return c.roots.some((r) => rootsMatch(questionRoot, r));
 }
 
 /** How strongly standing out from the other candidates counts (see relativeDense). */
