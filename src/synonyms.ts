@@ -1,7 +1,7 @@
 /**
  * German synonyms for the sentence scorer: a question's "Jubiläum" earns part of its weight from a
  * sentence's "Jahrestag", "misslungen" from "gescheitert". The data is OpenThesaurus
- * (www.openthesaurus.de, LGPL 2.1; src/lexicon/README.md): one synonym set per line, terms
+ * (www.openthesaurus.de, LGPL 2.1: src/lexicon/LICENSE-LGPL-2.1, README "Development"): one synonym set per line, terms
  * separated by ";". Only one-word terms are kept, as Snowball stems, stopwords dropped.
  *
  * Stemming the 34,000 sets takes ~2 s, so `npm run build-synonyms` does it once and writes
@@ -83,13 +83,17 @@ function readText(file: string): string {
   return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
-/** Load a stem-set file written by `npm run build-synonyms` (plain or .gz). */
-export function loadSynonyms(file: string = DEFAULT_SYNONYMS): Synonyms {
-  const sets = readText(file)
+/** The stem sets of a file written by `npm run build-synonyms` (plain or .gz), header skipped. */
+export function readStemSets(file: string = DEFAULT_SYNONYMS): string[][] {
+  return readText(file)
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => l.split(' '));
-  return synonymsFromSets(sets);
+}
+
+/** Load a stem-set file written by `npm run build-synonyms`. */
+export function loadSynonyms(file: string = DEFAULT_SYNONYMS): Synonyms {
+  return synonymsFromSets(readStemSets(file));
 }
 
 const loaded = new Map<string, Synonyms>();
