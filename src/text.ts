@@ -96,32 +96,29 @@ export interface QuestionTerm {
 export function questionTerms(text: string): QuestionTerm[] {
   const out = new Map<string, { salient: boolean; name: number }>();
   const names: number[] = []; // words per name, by name id
-  let previous: { end: number; name: number } | null = null;
-  tokenize(text).forEach((t, i) => {
-    if (t.text.length < 2 && !/^\p{N}/u.test(t.text)) return;
+  let previous: { end: number; name: number } | null = null; // the capitalized word just before
+  for (const [i, t] of tokenize(text).entries()) {
+    if (t.text.length < 2 && !/^\p{N}/u.test(t.text)) continue;
     if (isStopword(t.text)) {
       previous = null;
-      return;
+      continue;
     }
     const surface = text.slice(t.start, t.end);
     const capital = i > 0 && /^\p{Lu}/u.test(surface);
     const salient = /^\p{N}/u.test(surface) || capital;
     // Capitalized words next to each other (only a space or hyphen between) are one name.
     let name = -1;
-    if (capital) {
-      const joined: { end: number; name: number } | null = previous;
-      if (joined && /^[\s-]*$/u.test(text.slice(joined.end, t.start))) {
-        name = joined.name;
-        names[name] = (names[name] ?? 1) + 1;
-      } else {
-        name = names.push(1) - 1;
-      }
+    if (capital && previous && /^[\s-]*$/u.test(text.slice(previous.end, t.start))) {
+      name = previous.name;
+      names[name] = (names[name] ?? 1) + 1;
+    } else if (capital) {
+      name = names.push(1) - 1;
     }
     previous = capital ? { end: t.end, name } : null;
     const s = stem(t.text);
     const seen = out.get(s);
     out.set(s, { salient: (seen?.salient ?? false) || salient, name: seen && seen.name >= 0 ? seen.name : name });
-  });
+  }
   return [...out].map(([stem, { salient, name }]) => {
     const words = name >= 0 ? (names[name] ?? 1) : 1;
     return words > 1 ? { stem, salient, nameWords: words } : { stem, salient };
