@@ -27,6 +27,12 @@ export interface Answer {
   readonly quotes: Quote[];
   /** Cited articles in citation order: quotes[i].sourceNumber indexes this list (1-based). */
   readonly sources: StoredArticle[];
+  /**
+   * When the answer abstains but the best sentence came near (settings.nearScore): the articles
+   * of the best-scored sentences, best first, so a reader can look for themselves. Never quoted:
+   * a sentence below the threshold is not presented as the answer.
+   */
+  readonly nearest: StoredArticle[];
   /** Best sentence score; compared with the abstention threshold. */
   readonly confidence: number;
   /** 'de' or 'en': the language replies to this question are written in. */
@@ -53,6 +59,11 @@ export interface AnswerSettings {
   readonly topChunks: number;
   /** Below this best-sentence score the answer abstains. Calibrated with `npm run eval`. */
   readonly minScore: number;
+  /**
+   * An abstention whose best sentence scores at least this names the nearest articles
+   * (Answer.nearest). Off-topic questions score below it ("Wie viele Einwohner hat München?" 0.21).
+   */
+  readonly nearScore: number;
   /** Extra quotes from other articles must reach this share of the best score. */
   readonly extraQuoteRatio: number;
   /** Most quotes in one answer. */
@@ -84,6 +95,7 @@ export interface Weights {
 export const DEFAULT_ANSWER: AnswerSettings = {
   topChunks: 6,
   minScore: 0.48,
+  nearScore: 0.3,
   extraQuoteRatio: 0.75,
   maxQuotes: 3,
   maxQuestionChars: 1000,
@@ -162,16 +174,21 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
             terms: terms.map((t) => ({ ...t, df: retrieval.documentFrequencies.get(t.stem) ?? 0, weight: round(weights.get(t.stem) ?? 0) })),
           }
         : {};
+      // The best sentence and, from other articles, those close to it: more voices, not more of the same.
+      const leaders = (floor: number): Candidate[] => {
+        const picked: Candidate[] = [];
+        for (const c of candidates) {
+          if (picked.length >= settings.maxQuotes) break;
+          if (c.score < Math.max(floor, (best?.score ?? 0) * settings.extraQuoteRatio)) break;
+          if (!picked.some((p) => p.article.row === c.article.row)) picked.push(c);
+        }
+        return picked;
+      };
       if (!best || best.score < settings.minScore) {
-        return { question, found: false, quotes: [], sources: [], confidence: best?.score ?? 0, language, ...ranking };
+        const nearest = best && best.score >= settings.nearScore ? leaders(settings.nearScore).map((c) => c.article) : [];
+        return { question, found: false, quotes: [], sources: [], nearest, confidence: best?.score ?? 0, language, ...ranking };
       }
-      const picked: Candidate[] = [best];
-      for (const c of candidates.slice(1)) {
-        if (picked.length >= settings.maxQuotes) break;
-        if (c.score < Math.max(settings.minScore, best.score * settings.extraQuoteRatio)) break;
-        if (picked.some((p) => p.article.row === c.article.row)) continue; // more voices, not more of the same
-        picked.push(c);
-      }
+      const picked = leaders(settings.minScore);
       const sources: StoredArticle[] = [];
       const quotes = picked.map((c) => {
         let n = sources.findIndex((s) => s.row === c.article.row);
@@ -179,7 +196,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         const [start, end] = quoteRange(index, c);
         return { text: c.article.text.slice(start, end), start, end, score: round(c.score), article: c.article, sourceNumber: n + 1 };
       });
-      return { question, found: true, quotes, sources, confidence: round(best.score), language, ...ranking };
+      return { question, found: true, quotes, sources, nearest: [], confidence: round(best.score), language, ...ranking };
     },
   };
 }

@@ -22,6 +22,8 @@ export interface AnswerJson {
   found: boolean;
   quotes: Array<{ text: string; score: number; source: SourceJson }>;
   text: string;
+  /** Only when found is false and the best sentence came near: the articles closest to the question. */
+  nearest?: SourceJson[];
   error?: string;
 }
 
@@ -39,6 +41,7 @@ export function answerJson(answer: Answer, topics: readonly string[] = []): Answ
     found: answer.found,
     quotes: answer.quotes.map((q) => ({ text: q.text, score: q.score, source: sourceJson(q.article) })),
     text: answerText(answer, topics),
+    ...(answer.nearest.length ? { nearest: answer.nearest.map(sourceJson) } : {}),
   };
 }
 
@@ -48,8 +51,8 @@ export function errorJson(question: string, message: string): AnswerJson {
 }
 
 const T = {
-  de: { none: 'Dazu steht nichts in den Artikeln.', covers: 'Die Artikel behandeln', rephrase: 'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.', sources: 'Quellen' },
-  en: { none: 'The articles do not answer this.', covers: 'The articles cover', rephrase: 'Try other keywords, such as names, places or numbers from the articles.', sources: 'Sources' },
+  de: { none: 'Dazu steht nichts in den Artikeln.', nearest: 'Am nächsten kommen Ihrer Frage', covers: 'Die Artikel behandeln', rephrase: 'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.', sources: 'Quellen' },
+  en: { none: 'The articles do not answer this.', nearest: 'Closest to your question', covers: 'The articles cover', rephrase: 'Try other keywords, such as names, places or numbers from the articles.', sources: 'Sources' },
 };
 
 export function formatDate(date: string | undefined, language: 'de' | 'en'): string | undefined {
@@ -68,12 +71,29 @@ function topicList(topics: readonly string[]): string {
   return shown.join(', ') + (topics.length > 5 ? ` (+${topics.length - 5})` : '');
 }
 
+/**
+ * The sentence after "nothing answers this": the nearest articles when the best sentence came
+ * near (linked in HTML), else what the articles cover.
+ */
+function abstentionPointer(answer: Answer, topics: readonly string[], html: boolean): string {
+  const t = T[answer.language];
+  const esc = (text: string) => (html ? escapeHtml(text) : text);
+  if (answer.nearest.length) {
+    const named = answer.nearest.map((a) => {
+      const url = safeUrl(a.meta.url);
+      const title = html && url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.meta.title)}</a>` : `„${esc(a.meta.title)}“`;
+      const rest = [...sourceLine(a, answer.language), ...(html || !url ? [] : [url])];
+      return `${title}${rest.length ? ` (${esc(rest.join(', '))})` : ''}`;
+    });
+    return `${t.nearest}: ${named.join(', ')}.`;
+  }
+  return topics.length ? esc(`${t.covers}: ${topicList(topics)}.`) : '';
+}
+
 /** Plain text: quotes with [n] markers, then the numbered sources; or the abstention. */
 export function answerText(answer: Answer, topics: readonly string[] = []): string {
   const t = T[answer.language];
-  if (!answer.found) {
-    return [t.none, topics.length ? `${t.covers}: ${topicList(topics)}.` : '', t.rephrase].filter(Boolean).join(' ');
-  }
+  if (!answer.found) return [t.none, abstentionPointer(answer, topics, false), t.rephrase].filter(Boolean).join(' ');
   const quotes = answer.quotes.map((q) => `„${q.text}“ [${q.sourceNumber}]`);
   const sources = answer.sources.map((a, i) => `[${i + 1}] ${[a.meta.title, ...sourceLine(a, answer.language), a.meta.url].filter(Boolean).join(' – ')}`);
   return `${quotes.join('\n\n')}\n\n${t.sources}:\n${sources.join('\n')}`;
@@ -94,8 +114,8 @@ function safeUrl(url: string | undefined): string | undefined {
 export function answerHtml(answer: Answer, topics: readonly string[] = [], limit = TELEGRAM_LIMIT): string {
   const t = T[answer.language];
   if (!answer.found) {
-    const covers = topics.length ? `\n\n${escapeHtml(`${t.covers}: ${topicList(topics)}.`)}` : '';
-    return `${escapeHtml(t.none)}${covers}\n${escapeHtml(t.rephrase)}`;
+    const pointer = abstentionPointer(answer, topics, true);
+    return `${escapeHtml(t.none)}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
   }
   const render = (quotes: Array<{ text: string; cut: boolean; n: number }>) => {
     const used = new Set(quotes.map((q) => q.n));

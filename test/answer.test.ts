@@ -6,7 +6,7 @@ import { datelineLength } from '../src/answer.js';
 import type { Embedder } from '../src/embed.js';
 import { type Engine, createEngine } from '../src/engine.js';
 import { type EvalQuestion, loadQuestions, questionSetFiles, quoteAnswers } from '../src/evaluate.js';
-import { answerJson } from '../src/format.js';
+import { answerJson, answerText } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
 import { CORPUS, ROOT, tempDir, tinyEmbedder, TSX } from './helpers.js';
@@ -65,6 +65,23 @@ describe('answer', () => {
       expect(a.found, q).toBe(false);
       expect(a.quotes).toEqual([]);
     }
+  });
+
+  it('an abstention that came near names the nearest articles, never quotes them; an off-topic one does not', async () => {
+    const strict = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { minScore: 0.99 } });
+    try {
+      const near = await strict.answer('Wie viele Flugzeuge hat Russland verloren?');
+      expect(near.found).toBe(false);
+      expect(near.quotes).toEqual([]);
+      expect(near.nearest[0]?.id).toBe('000_86a42e72cadfc67f');
+      expect(answerText(near)).toMatch(/^Dazu steht nichts in den Artikeln\. Am nächsten kommen Ihrer Frage: „[^“]+“/);
+      expect(answerJson(near).nearest?.[0]?.file).toBe('000_86a42e72cadfc67f.txt');
+    } finally {
+      strict.close();
+    }
+    const off = await hybrid.answer('Wie viele Einwohner hat München?');
+    expect(off.nearest).toEqual([]);
+    expect(answerJson(off)).not.toHaveProperty('nearest');
   });
 
   it('works lexical-only, without a model', async () => {

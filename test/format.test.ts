@@ -11,7 +11,7 @@ const article = (over: Partial<StoredArticle> = {}): StoredArticle => ({
 function answer(texts: string[], over: Partial<Answer> = {}): Answer {
   const a = article();
   return {
-    question: 'Frage?', found: true, confidence: 0.9, language: 'de', sources: [a],
+    question: 'Frage?', found: true, confidence: 0.9, language: 'de', sources: [a], nearest: [],
     quotes: texts.map((text) => ({ text, start: 0, end: text.length, score: 0.9, article: a, sourceNumber: 1 })), ...over,
   };
 }
@@ -38,6 +38,21 @@ describe('answerHtml', () => {
     const html = answerHtml(answer([], { found: false, quotes: [], sources: [] }), ['A & B']);
     expect(html).toBe('Dazu steht nichts in den Artikeln.\n\nDie Artikel behandeln: „A &amp; B“.\nVersuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.');
     expect(answerHtml(answer([], { found: false, quotes: [], sources: [], language: 'en' }))).toMatch(/^The articles do not answer this\./);
+  });
+
+  it('an abstention that came near links the nearest articles instead of listing what the articles cover', () => {
+    const abstained = answer([], { found: false, quotes: [], sources: [], nearest: [article(), article({ id: 'b', meta: { title: 'Ohne <Link>', url: 'javascript:x' } })] });
+    expect(answerHtml(abstained, ['A & B'])).toBe(
+      'Dazu steht nichts in den Artikeln.\n\nAm nächsten kommen Ihrer Frage: ' +
+        '<a href="https://example.org/a?x=1&amp;y=2">Titel &lt;mit&gt; &amp; &quot;Zeichen&quot;</a> (DW, 13.09.2023), „Ohne &lt;Link&gt;“.\n' +
+        'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.',
+    );
+    expect(answerText(abstained, ['A & B'])).toBe(
+      'Dazu steht nichts in den Artikeln. Am nächsten kommen Ihrer Frage: „Titel <mit> & "Zeichen"“ (DW, 13.09.2023, https://example.org/a?x=1&y=2), „Ohne <Link>“. ' +
+        'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.',
+    );
+    expect(answerJson(abstained).nearest?.map((s) => s.id)).toEqual(['a', 'b']);
+    expect(answerHtml({ ...abstained, language: 'en' })).toMatch(/^The articles do not answer this\.\n\nClosest to your question: <a /);
   });
 
   it('drops a link that is not http(s)', () => {
