@@ -1,7 +1,7 @@
 /**
  * npm run bench -- [--json] [--sizes real,1000,20000] [--repeat 3]
  * Speed, memory and scale of belegbot on this machine, with the tiny offline model (or
- * --model DIR). Indexing and serving of each size run in child processes so their peak RSS is
+ * --model DIR or hub id). Indexing and serving of each size run in child processes so their peak RSS is
  * their own. Not part of npm test.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -9,7 +9,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
+import { errorMessage } from '../src/errors.js';
 import { createEngine } from '../src/engine.js';
 import { loadQuestions, questionSetFiles } from '../src/evaluate.js';
 import { answerHtml } from '../src/format.js';
@@ -252,10 +254,12 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   try {
     const { articles } = await readCorpus(path.join(ROOT, 'corpus'));
-    let model = values.model ? path.resolve(values.model) : '';
+    let model = values.model ? resolveModelId(values.model, process.cwd()) : '';
     if (!model) {
       model = path.join(tmp, 'tiny-model');
       await writeTinyModel(model, { texts: articles.map((a) => `${a.meta.title}\n${a.text}`) });
+    } else {
+      await createTransformersEmbedder({ modelId: model }); // fails here, with the reason, rather than in a child
     }
     const repeat = Math.max(1, Number(values.repeat));
     const results: Record<string, unknown>[] = [];
@@ -329,4 +333,7 @@ function printReport(r: { date: string; machine: Record<string, unknown>; model:
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-await main();
+await main().catch((error: unknown) => {
+  process.stderr.write(`error: ${errorMessage(error)}\n`);
+  process.exit(1);
+});
