@@ -115,6 +115,8 @@ function printTable(set: string, rows: Row[], questions: EvalQuestion[]): void {
     process.stdout.write(`${cells.join(' | ')}\n`);
   }
   const main = rows[0];
+  const a = main?.report.answerable;
+  if (a?.falseAbstentions) process.stdout.write(`false abstentions of "${main?.config}" naming an article that holds the answer first: ${a.falseAbstentionsNamingIt} of ${a.falseAbstentions}\n`);
   if (main && main.report.failures.length) {
     process.stdout.write(`misses of "${main.config}":\n`);
     for (const f of main.report.failures) process.stdout.write(`  ${f.id} ${f.q} → ${f.got}\n`);

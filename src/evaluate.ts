@@ -21,6 +21,8 @@ export interface EvalQuestion {
 export interface EvalAnswer {
   found: boolean;
   quotes: Array<{ text: string; source: { file: string } }>;
+  /** With an abstention that came near: the articles it names, best first. */
+  nearest?: Array<{ file: string }>;
 }
 
 /**
@@ -68,6 +70,8 @@ export interface KindScore {
   quoteAt3: number;
   /** Answerable questions the system abstained on. */
   falseAbstentions: number;
+  /** Of those, the ones whose abstention named an article holding the answer first. */
+  falseAbstentionsNamingIt: number;
   /** Unanswerable questions the system abstained on. */
   abstained: number;
 }
@@ -82,7 +86,7 @@ export interface EvalReport {
 }
 
 export function scoreAnswers(questions: readonly EvalQuestion[], answers: readonly EvalAnswer[], articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>): EvalReport {
-  const empty = (): KindScore => ({ questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, abstained: 0 });
+  const empty = (): KindScore => ({ questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, falseAbstentionsNamingIt: 0, abstained: 0 });
   const byKind: Record<string, KindScore> = {};
   const answerable = empty();
   const unanswerable = empty();
@@ -99,6 +103,8 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
         if (!a.found) g.abstained++;
       } else {
         if (!a.found) g.falseAbstentions++;
+        const named = a.nearest?.[0];
+        if (!a.found && named && q.src.includes(stemOf(named.file))) g.falseAbstentionsNamingIt++;
         if (a.quotes[0] && quoteAnswers(q, a.quotes[0])) g.quoteAt1++;
         if (a.quotes.slice(0, 3).some((quote) => quoteAnswers(q, quote))) g.quoteAt3++;
       }

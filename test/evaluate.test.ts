@@ -1,0 +1,64 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, questionSetFiles, scoreAnswers } from '../src/evaluate.js';
+import type { Article } from '../src/ingest.js';
+import { tempDir } from './helpers.js';
+
+const articles = new Map([
+  ['a.txt', { text: 'Russland hat 315 Flugzeuge verloren. Die Grenze ist 19 Kilometer lang.' }],
+  ['b.txt', { text: 'Kim traf Putin im Kosmodrom.' }],
+]);
+
+const question = (id: string, kind: string, gold: string[] = [], src: string[] = []): EvalQuestion => ({ id, kind, q: `Frage ${id}?`, gold, src });
+const quote = (text: string, file: string) => ({ text, source: { file } });
+
+describe('scoreAnswers', () => {
+  const questions = [
+    question('f1', 'fact', ['315 Flugzeuge'], ['a']),
+    question('f2', 'fact', ['19 Kilometer'], ['a']),
+    question('p1', 'paraphrase', ['Kosmodrom'], ['b']),
+    question('p2', 'paraphrase', ['Kosmodrom'], ['b']),
+    question('x1', 'crosslingual', ['Kosmodrom'], ['b']),
+    question('u1', 'unanswerable'),
+    question('u2', 'unanswerable'),
+  ];
+  const answers: EvalAnswer[] = [
+    { found: true, quotes: [quote('Russland hat 315 Flugzeuge verloren.', 'a.txt')] }, // right at 1
+    { found: true, quotes: [quote('Kim traf Putin im Kosmodrom.', 'b.txt'), quote('Die Grenze ist 19 Kilometer lang.', 'a.txt')] }, // right at 2
+    { found: false, quotes: [], nearest: [{ file: 'b.txt' }] }, // abstained, named the right article
+    { found: true, quotes: [quote('Kim traf Putin im Kosmodrom.', 'a.txt')] }, // gold text, wrong article; and not verbatim there
+    { found: true, quotes: [quote('Kim traf Putin im Kosmodrom.', 'b.txt')] },
+    { found: false, quotes: [] },
+    { found: true, quotes: [quote('Eine erfundene Aussage.', 'a.txt')] }, // answered an unanswerable question, with an invented quote
+  ];
+  const r = scoreAnswers(questions, answers, articles);
+
+  it('counts quote@1 and quote@3 on answerable German questions only (fact + paraphrase)', () => {
+    expect(r.answerable).toMatchObject({ questions: 4, quoteAt1: 1, quoteAt3: 2, falseAbstentions: 1, falseAbstentionsNamingIt: 1 });
+    expect(r.byKind.crosslingual).toMatchObject({ questions: 1, quoteAt1: 1 });
+  });
+
+  it('counts abstentions on unanswerable questions and every quote that is not a slice of its article', () => {
+    expect(r.unanswerable).toMatchObject({ questions: 2, abstained: 1 });
+    expect(r.verbatimViolations).toBe(2);
+    expect(r.failures.map((f) => f.id)).toEqual(['f2', 'p1', 'p2', 'u2']);
+  });
+});
+
+describe('bm25SentenceBaseline', () => {
+  it('quotes the sentence sharing the rarest words, and abstains only when no word is shared', () => {
+    const ask = bm25SentenceBaseline([...articles].map(([file, { text }]): Article => ({ id: file.replace('.txt', ''), file, text, meta: { title: file }, hash: '' })));
+    expect(ask('Wie lang ist die Grenze?')).toEqual({ found: true, quotes: [{ text: 'Die Grenze ist 19 Kilometer lang.', source: { file: 'a.txt' } }] });
+    expect(ask('Wetter in München?').found).toBe(false);
+  });
+});
+
+describe('questionSetFiles', () => {
+  it('lists the held-out sets in the order they were written (heldout, heldout2, …, heldout10)', () => {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'test/eval'), { recursive: true });
+    for (const f of ['heldout10-questions.jsonl', 'heldout2-questions.jsonl', 'heldout-questions.jsonl', 'notes.txt']) writeFileSync(path.join(root, 'test/eval', f), '');
+    expect(questionSetFiles(root).heldout.map((f) => path.basename(f))).toEqual(['heldout-questions.jsonl', 'heldout2-questions.jsonl', 'heldout10-questions.jsonl']);
+  });
+});
