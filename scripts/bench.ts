@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
@@ -25,6 +26,8 @@ import { writeSyntheticCorpus } from './synthetic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = import.meta.resolve('tsx');
+/** How package.json starts the app and the CLIs: transformers.js loaded before tsx (src/preload.mjs). */
+const START = ['--import', pathToFileURL(path.join(ROOT, 'src/preload.mjs')).href, '--import', TSX];
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false }, sizes: { type: 'string', default: 'real,1000,20000' }, repeat: { type: 'string', default: '3' },
@@ -188,7 +191,7 @@ async function childServe(data: string, model: string): Promise<void> {
 function runChild(args: string[]): Promise<{ json: Record<string, unknown>; wallMs: number }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/bench.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...START, path.join(ROOT, 'scripts/bench.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += String(d); });
     child.on('exit', (code) => {
@@ -202,7 +205,7 @@ function runChild(args: string[]): Promise<{ json: Record<string, unknown>; wall
 /** Process start to first answer with an existing index (the ask CLI, model and index loaded cold). */
 function coldStartMs(data: string, model: string): number {
   const t = performance.now();
-  execFileSync(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/ask.ts'), '--data', data, '--json', 'Wie viele Panzer hat Russland verloren?'], {
+  execFileSync(process.execPath, [...START, path.join(ROOT, 'scripts/ask.ts'), '--data', data, '--json', 'Wie viele Panzer hat Russland verloren?'], {
     env: { ...process.env, EMBEDDING_MODEL: model, RETRIEVAL_MODE: 'hybrid' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   return ms(t);

@@ -56,11 +56,13 @@ const WORKER_URL = new URL(`./buildWorker${import.meta.url.endsWith('.ts') ? '.t
 
 /**
  * The worker's entry. Run from TypeScript sources (tsx, vitest), Node 20 workers do not inherit
- * the main thread's loader hooks, so a tiny ES module registers tsx in the worker first.
+ * the main thread's loader hooks, so a tiny ES module registers tsx in the worker first, after
+ * src/preload.mjs has loaded transformers.js untouched by tsx (~0.8 s less per build).
  */
 function workerEntry(): URL {
   if (!WORKER_URL.pathname.endsWith('.ts')) return WORKER_URL;
-  const code = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};\nregister();\nawait import(${JSON.stringify(WORKER_URL.href)});\n`;
+  const preload = JSON.stringify(new URL('./preload.mjs', import.meta.url).href);
+  const code = `await import(${preload});\nconst { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\nregister();\nawait import(${JSON.stringify(WORKER_URL.href)});\n`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 

@@ -3,13 +3,12 @@
  * local fake Bot API server, with real SQLite, HNSW and transformers.js on the tiny model.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../src/app.js';
 import { createConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { FakeTelegram } from './fakeTelegram.js';
-import { ROOT, copyCorpus, makeTinyModel, tempDir, TSX } from './helpers.js';
+import { ROOT, copyCorpus, makeTinyModel, npmScriptArgs, tempDir } from './helpers.js';
 
 let tg: FakeTelegram;
 let app: App;
@@ -104,14 +103,14 @@ describe('npm start code path against a fake Telegram', () => {
 
 describe('npm start as a process', () => {
   it('without a token prints how to get one and exits non-zero', () => {
-    const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd: tempDir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const r = spawnSync(process.execPath, npmScriptArgs('start'), { cwd: tempDir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN is not set.');
     expect(r.stderr).toContain('@BotFather');
   });
 
   it('with a malformed token names the key and never prints the value', () => {
-    const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], { cwd: tempDir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TELEGRAM_BOT_TOKEN: 'oops-secret-value' } });
+    const r = spawnSync(process.execPath, npmScriptArgs('start'), { cwd: tempDir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TELEGRAM_BOT_TOKEN: 'oops-secret-value' } });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN: must look like');
     expect(r.stderr).not.toContain('oops-secret-value');
@@ -120,7 +119,7 @@ describe('npm start as a process', () => {
   it('answers, then shuts down on SIGTERM with a question in flight: answered or cleanly cancelled, exit 0', async () => {
     const own = new FakeTelegram();
     await own.start();
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts')], {
+    const child = spawn(process.execPath, npmScriptArgs('start'), {
       cwd: ROOT, env: { ...process.env, ...env, TELEGRAM_BOT_TOKEN: own.token, TELEGRAM_API_ROOT: own.url, DATA_DIR: tempDir(), LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';

@@ -1,7 +1,8 @@
 /** Shared test fixtures: temp folders, the seed corpus, a tiny model made on the spot. */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { readCorpus } from '../src/ingest.js';
@@ -12,6 +13,21 @@ export const CORPUS = path.join(ROOT, 'corpus');
 /** `node --import TSX file.ts` runs TypeScript from any working directory. */
 export const TSX = import.meta.resolve('tsx');
 export const SEED_IDS = ['000_86a42e72cadfc67f', '001_dc967e06efca010d'];
+
+/**
+ * The arguments after `node` of a package.json script such as "start" (`node --import
+ * ./src/preload.mjs --import tsx src/main.ts`), with paths made absolute: the process tests run
+ * exactly what `npm start` runs, from any working directory.
+ */
+export function npmScriptArgs(name: string): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [bin, ...args] = (scripts[name] ?? '').split(/\s+/);
+  if (bin !== 'node') throw new Error(`package.json script ${name} does not start with node: ${scripts[name]}`);
+  return args.map((a, i) => {
+    if (args[i - 1] === '--import') return a === 'tsx' ? TSX : pathToFileURL(path.resolve(ROOT, a)).href;
+    return a.startsWith('-') ? a : path.resolve(ROOT, a);
+  });
+}
 
 /** A temp folder removed after the test file. */
 export function tempDir(prefix = 'belegbot-test-'): string {
