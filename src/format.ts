@@ -115,7 +115,9 @@ export function answerHtml(answer: Answer, topics: readonly string[] = [], limit
   const t = T[answer.language];
   if (!answer.found) {
     const pointer = abstentionPointer(answer, topics, true);
-    return `${escapeHtml(t.none)}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
+    const html = `${escapeHtml(t.none)}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
+    // Titles are as long as their front matter says: past the limit, leave them out.
+    return html.length <= limit ? html : `${escapeHtml(t.none)}\n${escapeHtml(t.rephrase)}`;
   }
   const render = (quotes: Array<{ text: string; cut: boolean; n: number }>) => {
     const used = new Set(quotes.map((q) => q.n));

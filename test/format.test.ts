@@ -53,6 +53,10 @@ describe('answerHtml', () => {
     );
     expect(answerJson(abstained).nearest?.map((s) => s.id)).toEqual(['a', 'b']);
     expect(answerHtml({ ...abstained, language: 'en' })).toMatch(/^The articles do not answer this\.\n\nClosest to your question: <a /);
+    const huge = answer([], { found: false, quotes: [], sources: [], nearest: [article({ meta: { title: 'Sehr <lang> '.repeat(500) } })] });
+    expect(answerHtml(huge).length).toBeLessThanOrEqual(TELEGRAM_LIMIT);
+    expect(answerHtml(huge)).toBe('Dazu steht nichts in den Artikeln.\nVersuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.');
+    expect(answerHtml(answer([], { found: false, quotes: [], sources: [] }), ['x'.repeat(5000)]).length).toBeLessThanOrEqual(TELEGRAM_LIMIT);
   });
 
   it('drops a link that is not http(s)', () => {
