@@ -24,7 +24,7 @@ export interface EngineOptions {
 
 export interface Engine {
   answer(question: string): Promise<Answer>;
-  /** Titles of the indexed articles, for "what the articles cover". */
+  /** Titles of the indexed articles, newest first, for "what the articles cover". */
   topics(): string[];
   current(): LoadedIndex;
   /** Open the index CURRENT points to now; the old one closes once its questions are done. */
@@ -40,7 +40,7 @@ export function createEngine(options: EngineOptions): Engine {
     const index = openIndex(options.dataDir, { modelId, ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}) });
     const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}) });
     const answerer = createAnswerer({ retriever, index, embedder: options.embedder, synonyms, ...(options.answer ? { settings: options.answer } : {}) });
-    const topics = index.store.articles().map((a) => a.meta.title);
+    const topics = newestFirst(index.store.articles()).map((a) => a.meta.title);
     return { index, answerer, topics, inFlight: 0, retired: false };
   };
   let live = open();
@@ -72,4 +72,12 @@ export function createEngine(options: EngineOptions): Engine {
       release(live);
     },
   };
+}
+
+/**
+ * Articles by date, newest first, undated ones last (by id): the abstention lists the first
+ * few titles as "what the articles cover", and in a growing archive the newest say most.
+ */
+export function newestFirst<T extends { id: string; meta: { date?: string } }>(articles: readonly T[]): T[] {
+  return [...articles].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.id.localeCompare(b.id));
 }

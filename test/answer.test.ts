@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { datelineLength } from '../src/answer.js';
 import type { Embedder } from '../src/embed.js';
-import { type Engine, createEngine } from '../src/engine.js';
+import { type Engine, createEngine, newestFirst } from '../src/engine.js';
 import { type EvalQuestion, loadQuestions, questionSetFiles, quoteAnswers } from '../src/evaluate.js';
 import { answerJson, answerText } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
@@ -321,5 +321,13 @@ describe('npm run ask (CLI contract)', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('was built without an embedding model (RETRIEVAL_MODE=lexical)');
+  });
+});
+
+describe('what the articles cover', () => {
+  it('lists titles newest first, undated articles last', () => {
+    const a = (id: string, date?: string) => ({ id, meta: date ? { date } : {} });
+    expect(newestFirst([a('x'), a('b', '2023-09-13'), a('a'), a('c', '2024-01-02')]).map((x) => x.id)).toEqual(['c', 'b', 'a', 'x']);
+    expect(hybrid.topics()).toEqual(['Russland und Nordkorea suchen Schulterschluss', expect.stringContaining('Moskau/Pjöngjang')]);
   });
 });
