@@ -126,6 +126,9 @@ export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedInd
   return { terms: [...resolved.values()], documentFrequencies: df };
 }
 
+/** An AND member may be in at most this many times maxDf chunks (30 % with the default 10 %). */
+const AND_MAX_DF_FACTOR = 3;
+
 /**
  * Which stems go into the full-text query, and how. BM25 scores every chunk that contains any
  * query stem, so stems are added rarest first while the chunks they touch stay within `budget`;
@@ -138,9 +141,6 @@ export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedInd
  * of the AND (unless nothing else is left): "russland" in 85,000 of 103,000 chunks cost 5 ms
  * there and removed almost nothing.
  */
-/** An AND member may be in at most this many times maxDf chunks (30 % with the default 10 %). */
-const AND_MAX_DF_FACTOR = 3;
-
 export function selectQueryStems(stems: readonly string[], df: ReadonlyMap<string, number>, maxDf: number, budget = Number.POSITIVE_INFINITY): { stems: string[]; all: boolean } {
   const present = stems.filter((s) => (df.get(s) ?? 0) > 0).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
   const rarest = present[0];
