@@ -66,7 +66,6 @@ try {
     { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'rrf' }) },
     { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { subwordMatch: false } }) },
     { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
-    { name: 'hybrid, no BM25 agreement', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { disagreementPenalty: 0 } }) },
     { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
     { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },
     { name: 'baseline: BM25 sentences', baseline: bm25SentenceBaseline(articles) },

@@ -33,10 +33,7 @@ export interface Answer {
    * a sentence below the threshold is not presented as the answer.
    */
   readonly nearest: StoredArticle[];
-  /**
-   * Best sentence score, less settings.disagreementPenalty when plain word matching (BM25 over the
-   * candidates' exact stems) would have picked another sentence; compared with the threshold.
-   */
+  /** Best sentence score; compared with the abstention threshold. */
   readonly confidence: number;
   /** 'de' or 'en': the language replies to this question are written in. */
   readonly language: 'de' | 'en';
@@ -67,13 +64,6 @@ export interface AnswerSettings {
    * (Answer.nearest). Off-topic questions score below it ("Wie viele Einwohner hat München?" 0.21).
    */
   readonly nearScore: number;
-  /**
-   * Taken off the best score before the threshold when a plain BM25 over the candidate sentences'
-   * exact stems ranks another sentence first (not for a sentence in another language than the
-   * question). Two rankers agreeing is evidence of its own: right answers agreed in 91 % of the
-   * evaluation questions, unanswerable questions' best sentences in 39 % (README, Answer quality).
-   */
-  readonly disagreementPenalty: number;
   /** Extra quotes from other articles must reach this share of the best score. */
   readonly extraQuoteRatio: number;
   /** Most quotes in one answer. */
@@ -106,7 +96,6 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   topChunks: 6,
   minScore: 0.48,
   nearScore: 0.3,
-  disagreementPenalty: 0.15,
   extraQuoteRatio: 0.75,
   maxQuotes: 3,
   maxQuestionChars: 1000,
@@ -179,8 +168,6 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       for (const c of candidates) c.score = combine(c, crossLingual(c) ? settings.crossLingualWeights : settings.weights);
       candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
       const best = candidates[0];
-      const agrees = !best || crossLingual(best) || plainWordsAgree(best, candidates, terms, retrieval.documentFrequencies, totalChunks);
-      const confidence = best ? best.score - (agrees ? 0 : settings.disagreementPenalty) : 0;
       const ranking = settings.explain
         ? {
             ranking: candidates.slice(0, 8).map(ranked),
@@ -197,9 +184,9 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         }
         return picked;
       };
-      if (!best || confidence < settings.minScore) {
+      if (!best || best.score < settings.minScore) {
         const nearest = best && best.score >= settings.nearScore ? leaders(settings.nearScore).map((c) => c.article) : [];
-        return { question, found: false, quotes: [], sources: [], nearest, confidence: round(confidence), language, ...ranking };
+        return { question, found: false, quotes: [], sources: [], nearest, confidence: best?.score ?? 0, language, ...ranking };
       }
       const picked = leaders(settings.minScore);
       const sources: StoredArticle[] = [];
@@ -209,7 +196,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         const [start, end] = quoteRange(index, c);
         return { text: c.article.text.slice(start, end), start, end, score: round(c.score), article: c.article, sourceNumber: n + 1 };
       });
-      return { question, found: true, quotes, sources, nearest: [], confidence: round(confidence), language, ...ranking };
+      return { question, found: true, quotes, sources, nearest: [], confidence: round(best.score), language, ...ranking };
     },
   };
 }
@@ -412,30 +399,6 @@ function synonymIn(term: TermForms, present: ReadonlySet<string>, c: Candidate):
 function rootedIn(questionRoot: string, c: Candidate): boolean {
   c.roots ??= c.stems.map(wordRoot);
   return c.roots.some((r) => rootsMatch(questionRoot, r));
-}
-
-/**
- * Does a plain BM25 (k1 1.2, b 0.75; IDF over chunks, lengths relative to the candidates) over
- * the exact stems of the question rank `best` first among the candidates? No exact word in any
- * candidate counts as no.
- */
-function plainWordsAgree(best: Candidate, candidates: readonly Candidate[], terms: readonly QuestionTerm[], df: ReadonlyMap<string, number>, n: number): boolean {
-  const avg = candidates.reduce((sum, c) => sum + c.stems.length, 0) / Math.max(1, candidates.length) || 1;
-  const idf = terms.map((t) => {
-    const d = df.get(t.stem) ?? 0;
-    return [t.stem, Math.log(1 + (n - d + 0.5) / (d + 0.5))] as const;
-  });
-  const bm25 = (c: Candidate) => {
-    let score = 0;
-    for (const [stemmed, w] of idf) {
-      let tf = 0;
-      for (const x of c.stems) if (x === stemmed) tf++;
-      if (tf) score += (w * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * c.stems.length) / avg));
-    }
-    return score;
-  };
-  const own = bm25(best);
-  return own > 0 && candidates.every((c) => c === best || bm25(c) <= own);
 }
 
 /** How strongly standing out from the other candidates counts (see relativeDense). */
