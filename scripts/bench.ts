@@ -8,7 +8,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
@@ -22,12 +21,11 @@ import { readCorpus } from '../src/ingest.js';
 import { createRetriever } from '../src/retrieve.js';
 import { HNSW_FILE, currentIndexFolder, openIndex } from '../src/store.js';
 import { writeTinyModel } from '../src/tinyModel.js';
+import { scriptNodeArgs } from './cli.js';
 import { writeSyntheticCorpus } from './synthetic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const TSX = import.meta.resolve('tsx');
-/** How package.json starts the app and the CLIs: transformers.js loaded before tsx (src/preload.mjs). */
-const START = ['--import', pathToFileURL(path.join(ROOT, 'src/preload.mjs')).href, '--import', TSX];
+
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false }, sizes: { type: 'string', default: 'real,1000,20000' }, repeat: { type: 'string', default: '3' },
@@ -191,7 +189,7 @@ async function childServe(data: string, model: string): Promise<void> {
 function runChild(args: string[]): Promise<{ json: Record<string, unknown>; wallMs: number }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, [...START, path.join(ROOT, 'scripts/bench.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...scriptNodeArgs(ROOT, 'bench'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += String(d); });
     child.on('exit', (code) => {
@@ -205,7 +203,7 @@ function runChild(args: string[]): Promise<{ json: Record<string, unknown>; wall
 /** Process start to first answer with an existing index (the ask CLI, model and index loaded cold). */
 function coldStartMs(data: string, model: string): number {
   const t = performance.now();
-  execFileSync(process.execPath, [...START, path.join(ROOT, 'scripts/ask.ts'), '--data', data, '--json', 'Wie viele Panzer hat Russland verloren?'], {
+  execFileSync(process.execPath, [...scriptNodeArgs(ROOT, 'ask'), '--data', data, '--json', 'Wie viele Panzer hat Russland verloren?'], {
     env: { ...process.env, EMBEDDING_MODEL: model, RETRIEVAL_MODE: 'hybrid' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
   return ms(t);

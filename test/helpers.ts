@@ -1,12 +1,12 @@
 /** Shared test fixtures: temp folders, the seed corpus, a tiny model made on the spot. */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { readCorpus } from '../src/ingest.js';
 import { writeTinyModel } from '../src/tinyModel.js';
+import { scriptNodeArgs } from '../scripts/cli.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CORPUS = path.join(ROOT, 'corpus');
@@ -14,20 +14,8 @@ export const CORPUS = path.join(ROOT, 'corpus');
 export const TSX = import.meta.resolve('tsx');
 export const SEED_IDS = ['000_86a42e72cadfc67f', '001_dc967e06efca010d'];
 
-/**
- * The arguments after `node` of a package.json script such as "start" (`node --import
- * ./src/preload.mjs --import tsx src/main.ts`), with paths made absolute: the process tests run
- * exactly what `npm start` runs, from any working directory.
- */
-export function npmScriptArgs(name: string): string[] {
-  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const [bin, ...args] = (scripts[name] ?? '').split(/\s+/);
-  if (bin !== 'node') throw new Error(`package.json script ${name} does not start with node: ${scripts[name]}`);
-  return args.map((a, i) => {
-    if (args[i - 1] === '--import') return a === 'tsx' ? TSX : pathToFileURL(path.resolve(ROOT, a)).href;
-    return a.startsWith('-') ? a : path.resolve(ROOT, a);
-  });
-}
+/** The arguments after `node` of a package.json script, paths absolute (scripts/cli.ts). */
+export const npmScriptArgs = (name: string): string[] => scriptNodeArgs(ROOT, name);
 
 /** A temp folder removed after the test file. */
 export function tempDir(prefix = 'belegbot-test-'): string {
