@@ -114,10 +114,10 @@ function safeUrl(url: string | undefined): string | undefined {
 export function answerHtml(answer: Answer, topics: readonly string[] = [], limit = TELEGRAM_LIMIT): string {
   const t = T[answer.language];
   if (!answer.found) {
-    const pointer = abstentionPointer(answer, topics, true);
-    const html = `${escapeHtml(t.none)}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
+    const compose = (pointer: string) => `${escapeHtml(t.none)}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
+    const html = compose(abstentionPointer(answer, topics, true));
     // Titles are as long as their front matter says: past the limit, leave them out.
-    return html.length <= limit ? html : `${escapeHtml(t.none)}\n${escapeHtml(t.rephrase)}`;
+    return html.length <= limit ? html : compose('');
   }
   const render = (quotes: Array<{ text: string; cut: boolean; n: number }>) => {
     const used = new Set(quotes.map((q) => q.n));
