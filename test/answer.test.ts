@@ -9,7 +9,7 @@ import { type EvalQuestion, loadQuestions, questionSetFiles, quoteAnswers } from
 import { answerJson, answerText } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
-import { CORPUS, ROOT, tempDir, tinyEmbedder, TSX } from './helpers.js';
+import { CORPUS, ROOT, tempDir, tinyEmbedder, npmScriptArgs } from './helpers.js';
 
 const ownQuestions = loadQuestions(path.join(ROOT, 'test/eval/own-questions.jsonl'));
 const devFile = questionSetFiles(ROOT).dev;
@@ -284,7 +284,7 @@ describe('verbatim (property)', () => {
 
 describe('npm run ask (CLI contract)', () => {
   const run = (args: string[], input?: string) =>
-    spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/ask.ts'), '--data', data, ...args], {
+    spawnSync(process.execPath, [...npmScriptArgs('ask'), '--data', data, ...args], {
       cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
     });
 
@@ -316,7 +316,7 @@ describe('npm run ask (CLI contract)', () => {
   });
 
   it('refuses an index built with another model, saying how to fix it', () => {
-    const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/ask.ts'), '--data', lexData, 'Frage?'], {
+    const r = spawnSync(process.execPath, [...npmScriptArgs('ask'), '--data', lexData, 'Frage?'], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
     });
     expect(r.status).toBe(1);

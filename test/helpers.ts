@@ -10,8 +10,6 @@ import { scriptNodeArgs } from '../scripts/cli.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CORPUS = path.join(ROOT, 'corpus');
-/** `node --import TSX file.ts` runs TypeScript from any working directory. */
-export const TSX = import.meta.resolve('tsx');
 export const SEED_IDS = ['000_86a42e72cadfc67f', '001_dc967e06efca010d'];
 
 /** The arguments after `node` of a package.json script, paths absolute (scripts/cli.ts). */

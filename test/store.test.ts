@@ -7,7 +7,7 @@ import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
 import { currentIndexFolder, openIndex, readManifest } from '../src/store.js';
 import { writeSyntheticCorpus } from '../scripts/synthetic.js';
-import { CORPUS, ROOT, copyCorpus, makeTinyModel, tempDir, tinyEmbedder, TSX } from './helpers.js';
+import { CORPUS, ROOT, copyCorpus, makeTinyModel, tempDir, tinyEmbedder, npmScriptArgs } from './helpers.js';
 
 describe('buildIndex', () => {
   it('writes SQLite, HNSW and a manifest, and opens with the same model', async () => {
@@ -152,7 +152,7 @@ describe('atomic switch', () => {
 
     const { articles } = await readCorpus(CORPUS);
     writeSyntheticCorpus(corpus, articles, 400);
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts/index.ts'), '--corpus', corpus, '--data', data], {
+    const child = spawn(process.execPath, [...npmScriptArgs('index'), '--corpus', corpus, '--data', data], {
       cwd: ROOT, env: { ...process.env, EMBEDDING_MODEL: model, RETRIEVAL_MODE: 'hybrid' }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
