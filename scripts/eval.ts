@@ -64,7 +64,8 @@ try {
   const configs: Array<{ name: string; engine?: Engine; baseline?: (q: string) => EvalAnswer }> = [
     { name: 'hybrid (convex, default)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'convex' }) },
     { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'rrf' }) },
-    { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { subwordMatch: false } }) },
+    { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false, answer: { subwordMatch: false } }) },
+    { name: 'hybrid, no compound splitting', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false }) },
     { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
     { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
     { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },

@@ -157,7 +157,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
           .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row)
           .flatMap((n) => n.stems);
-      const forms = termForms(terms, synonyms);
+      const forms = termForms(terms, synonyms, retrieval.parts);
       for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c));
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
@@ -333,12 +333,15 @@ interface TermForms {
   readonly synonyms: ReadonlySet<string>;
   /** The synonyms long enough to count as the head of a compound. */
   readonly heads: readonly string[];
+  /** The roots of its known parts when it is a compound the index does not know (Retrieval.parts). */
+  readonly parts: readonly string[];
 }
 
-function termForms(terms: readonly QuestionTerm[], synonyms: Synonyms | null): Map<string, TermForms> {
+function termForms(terms: readonly QuestionTerm[], synonyms: Synonyms | null, parts: ReadonlyMap<string, readonly string[]>): Map<string, TermForms> {
   return new Map(terms.map((t) => {
     const alternatives = synonyms?.of(t.stem) ?? new Set<string>();
-    return [t.stem, { root: wordRoot(t.stem), synonyms: alternatives, heads: [...alternatives].filter((a) => a.length >= 4) }];
+    const known = (parts.get(t.stem) ?? []).map(wordRoot);
+    return [t.stem, { root: wordRoot(t.stem), synonyms: alternatives, heads: [...alternatives].filter((a) => a.length >= 4), parts: known }];
   }));
 }
 
@@ -363,8 +366,10 @@ function lexicalCoverage(
     const w = weights.get(t.stem) ?? 1;
     const f = forms.get(t.stem);
     all += w;
+    const parts = match.subwordMatch && f ? partsIn(f.parts, c) : 0;
     if (present.has(t.stem)) got += w;
     else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
+    else if (parts > 0) got += SUBWORD_WEIGHT * parts * w;
     else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
@@ -394,6 +399,17 @@ function synonymIn(term: TermForms, present: ReadonlySet<string>, c: Candidate):
   if (term.synonyms.size === 0) return false;
   for (const a of term.synonyms) if (present.has(a)) return true;
   return c.stems.some((s) => s.length > 5 && term.heads.some((a) => s.endsWith(a)));
+}
+
+/**
+ * Share of a compound's known parts the sentence has (Panzerverluste → Panzer + Verlust): both
+ * count like any other part of a word, one half of that. A head alone is already a root match.
+ */
+function partsIn(parts: readonly string[], c: Candidate): number {
+  if (parts.length === 0) return 0;
+  c.roots ??= c.stems.map(wordRoot);
+  const roots = c.roots;
+  return parts.filter((p) => roots.some((r) => r === p || (r.length > p.length && r.endsWith(p)))).length / parts.length;
 }
 
 function rootedIn(questionRoot: string, c: Candidate): boolean {

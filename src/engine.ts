@@ -17,6 +17,8 @@ export interface EngineOptions {
   embedder: Embedder | null;
   fusion?: Fusion;
   denseWeight?: number;
+  /** Split compounds the index does not know into known parts (default true; `npm run eval` measures without). */
+  splitCompounds?: boolean;
   answer?: Partial<AnswerSettings>;
   /** German synonyms for sentence scoring. Default: the bundled sets; null turns them off. */
   synonyms?: Synonyms | null;
@@ -38,7 +40,7 @@ export function createEngine(options: EngineOptions): Engine {
   const synonyms = options.synonyms === undefined ? openSynonyms(DEFAULT_SYNONYMS) : options.synonyms;
   const open = () => {
     const index = openIndex(options.dataDir, { modelId, ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}) });
-    const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}) });
+    const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}), ...(options.splitCompounds !== undefined ? { splitCompounds: options.splitCompounds } : {}) });
     const answerer = createAnswerer({ retriever, index, embedder: options.embedder, synonyms, ...(options.answer ? { settings: options.answer } : {}) });
     const topics = newestFirst(index.store.articles()).map((a) => a.meta.title);
     return { index, answerer, topics, inFlight: 0, retired: false };

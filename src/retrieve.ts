@@ -7,7 +7,7 @@ import type { RetrievalMode } from './config.js';
 import type { StoredArticle, StoredChunk } from './db.js';
 import type { Embedder } from './embed.js';
 import type { LoadedIndex } from './store.js';
-import { type QuestionTerm, questionTerms } from './text.js';
+import { type QuestionTerm, questionTerms, stem } from './text.js';
 
 export type Fusion = 'rrf' | 'convex';
 
@@ -31,6 +31,11 @@ export interface Retrieval {
   readonly terms: QuestionTerm[];
   /** Chunks containing each stem (for IDF weights downstream). */
   readonly documentFrequencies: ReadonlyMap<string, number>;
+  /**
+   * A compound the index does not know, split into two parts it does ("panzerverlust" →
+   * panz + verlust): keyed by the question stem. The parts are searched for too.
+   */
+  readonly parts: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Retriever {
@@ -56,6 +61,8 @@ export interface RetrieverOptions {
   commonTermShare?: number;
   /** Most chunks the full-text query may touch (sum of the chosen stems' frequencies). */
   lexicalBudget?: number;
+  /** Split compounds the index does not know into known parts (Retrieval.parts). Default true. */
+  splitCompounds?: boolean;
 }
 
 const RRF_K = 60;
@@ -71,13 +78,17 @@ export function createRetriever(options: RetrieverOptions): Retriever {
   const candidates = options.candidates ?? 30;
   const commonShare = options.commonTermShare ?? 0.1;
   const budget = options.lexicalBudget ?? 2000;
+  const split = options.splitCompounds ?? true;
   const totalChunks = Math.max(1, index.store.chunkCount());
   return {
     mode,
     async retrieve(question, k = 8) {
       const { terms, documentFrequencies } = knownForms(questionTerms(question), index.store);
       const stems = terms.map((t) => t.stem);
-      const query = selectQueryStems(stems, documentFrequencies, totalChunks * commonShare, budget);
+      const parts = split ? compoundParts(stems.filter((s) => (documentFrequencies.get(s) ?? 0) === 0), index.store) : new Map<string, [string, string]>();
+      const partStems = [...new Set([...parts.values()].flat())].filter((p) => !stems.includes(p));
+      const queryDf = partStems.length ? new Map([...documentFrequencies, ...index.store.documentFrequencies(partStems)]) : documentFrequencies;
+      const query = selectQueryStems([...stems, ...partStems], queryDf, totalChunks * commonShare, budget);
       let lexical = mode === 'dense' ? [] : index.store.lexicalSearch(query.stems, candidates, query.all);
       // Nothing has all the rare stems together: fall back to the rarest one alone.
       if (mode !== 'dense' && lexical.length === 0 && query.all) lexical = index.store.lexicalSearch(query.stems.slice(0, 1), candidates);
@@ -100,7 +111,7 @@ export function createRetriever(options: RetrieverOptions): Retriever {
         if (!chunk || !article) continue;
         chunks.push({ chunk, article, score, dense: denseById.get(id) ?? null, lexical: lexById.get(id) ?? null });
       }
-      return { chunks, queryVector, stems, terms, documentFrequencies };
+      return { chunks, queryVector, stems, terms, documentFrequencies, parts };
     },
   };
 }
@@ -124,6 +135,47 @@ export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedInd
     if (!resolved.has(stem)) resolved.set(stem, stem === t.stem ? t : { ...t, stem });
   }
   return { terms: [...resolved.values()], documentFrequencies: df };
+}
+
+/** Linking elements between a compound's parts: Munition-s-mangel, Rakete-n-start, Staat-es-chef. */
+const LINKS = ['s', 'es', 'n', 'en', 'e'];
+const MIN_PART = 4;
+
+/**
+ * Split compounds the index does not know into a known first part and a known head, trying the
+ * longest head first: "munitionsmangel" → munition + mangel, "panzerverlust" → panz + verlust.
+ * Stems are compared as Snowball makes them (the first part is stemmed again, with and without
+ * a linking element). Stems that do not split into two known parts are left out.
+ */
+export function compoundParts(unknown: readonly string[], store: Pick<LoadedIndex['store'], 'documentFrequencies'>): Map<string, [string, string]> {
+  const options = new Map<string, Array<{ lefts: string[]; right: string }>>();
+  const ask = new Set<string>();
+  for (const s of unknown) {
+    if (s.length < 2 * MIN_PART || /\P{L}/u.test(s)) continue;
+    const splits: Array<{ lefts: string[]; right: string }> = [];
+    for (let i = MIN_PART; i <= s.length - MIN_PART; i++) {
+      const head = s.slice(0, i);
+      const lefts = [...new Set([head, stem(head), ...LINKS.filter((l) => head.endsWith(l) && head.length - l.length >= MIN_PART).map((l) => stem(head.slice(0, -l.length)))])];
+      const right = s.slice(i);
+      splits.push({ lefts, right });
+      for (const x of [...lefts, right]) ask.add(x);
+    }
+    options.set(s, splits);
+  }
+  if (options.size === 0) return new Map();
+  const df = store.documentFrequencies([...ask]);
+  const known = (x: string) => (df.get(x) ?? 0) > 0;
+  const out = new Map<string, [string, string]>();
+  for (const [s, splits] of options) {
+    for (const { lefts, right } of splits) {
+      const left = lefts.find(known);
+      if (left !== undefined && known(right)) {
+        out.set(s, [left, right]);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** An AND member may be in at most this many times maxDf chunks (30 % with the default 10 %). */

@@ -112,6 +112,8 @@ describe('sentence evidence beyond exact stems', () => {
     'Für den Nahverkehr kaufte die Stadt drei Elektrobusse.',
     '',
     'Die neuen Busse der Stadt fahren leise.',
+    '',
+    'Im Hafen fehlen seit Monaten Kräne.',
   ].join('\n');
   let engineWith: Engine;
   let engineWithout: Engine;
@@ -152,6 +154,19 @@ describe('sentence evidence beyond exact stems', () => {
     const without = await plain.answer('Wie viele Busse hat die Stadt gekauft?');
     expect(without.ranking?.find((r) => r.text.includes('Elektrobusse'))?.unmatched).toEqual(expect.arrayContaining(['buss', 'gekauft']));
     plain.close();
+  });
+
+  it('a compound the articles never use is found and matched by its known parts (Hafenkräne → Hafen + Kräne)', async () => {
+    const q = 'Was ist mit den Hafenkränen?';
+    const split = await engineWithout.answer(q);
+    expect(split.found).toBe(true);
+    expect(split.quotes[0]?.text).toBe('Im Hafen fehlen seit Monaten Kräne.');
+    expect(split.ranking?.[0]?.unmatched).toEqual([]);
+    const whole = createEngine({ dataDir: miniData, mode: 'lexical', embedder: null, synonyms: null, splitCompounds: false, answer: { explain: true } });
+    const unsplit = await whole.answer(q); // the whole word is in no chunk: nothing to read
+    expect(unsplit.found).toBe(false);
+    expect(unsplit.ranking).toEqual([]);
+    whole.close();
   });
 
   it('a question typed in lower case takes its nouns and names from how the articles write them', async () => {

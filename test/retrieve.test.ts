@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuse, knownForms, selectQueryStems } from '../src/retrieve.js';
+import { compoundParts, fuse, knownForms, selectQueryStems } from '../src/retrieve.js';
 
 describe('fuse', () => {
   const dense = [{ id: 1, score: 0.9 }, { id: 2, score: 0.8 }, { id: 3, score: 0.1 }];
@@ -64,5 +64,21 @@ describe('knownForms', () => {
     const r = knownForms([{ stem: 'iran', salient: true }, { stem: 'russland', salient: true }], store({ russland: 9, russlands: 2 }));
     expect(r.terms.map((t) => t.stem)).toEqual(['iran', 'russland']);
     expect(r.documentFrequencies.get('iran')).toBe(0);
+  });
+});
+
+describe('compoundParts', () => {
+  const store = (df: Record<string, number>) => ({ documentFrequencies: (stems: readonly string[]) => new Map(stems.map((s) => [s, df[s] ?? 0])) });
+
+  it('splits an unknown compound into a known first part and a known head, with or without a linking element', () => {
+    const parts = compoundParts(['panzerverlust', 'munitionsmangel', 'hafenkran'], store({ panz: 3, verlust: 2, munition: 4, mangel: 1, haf: 1, kran: 1 }));
+    expect(parts.get('panzerverlust')).toEqual(['panz', 'verlust']);
+    expect(parts.get('munitionsmangel')).toEqual(['munition', 'mangel']);
+    expect(parts.get('hafenkran')).toEqual(['haf', 'kran']);
+  });
+
+  it('leaves out words with only one known part, short words and numbers', () => {
+    const parts = compoundParts(['panzerverlust', 'iran', '2023'], store({ verlust: 2, iran: 0 }));
+    expect(parts.size).toBe(0);
   });
 });
