@@ -14,7 +14,7 @@ import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, questionSetFiles, scoreAnswers } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionSetFiles, scoreAnswers, wilsonInterval } from '../src/evaluate.js';
 import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -66,6 +66,8 @@ try {
     { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'rrf' }) },
     { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false, answer: { subwordMatch: false } }) },
     { name: 'hybrid, no compound splitting', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false }) },
+    // Ranking alone, comparable with the baseline, which never abstains either.
+    { name: 'hybrid, never abstains', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { minScore: 0 } }) },
     { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
     { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
     { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },
@@ -82,12 +84,26 @@ try {
     }
   }
   for (const c of configs) c.engine?.close();
+  // All sets together: one number that 30-question sets, each ±15 points, cannot give.
+  const pooled = sets.length > 1 ? configs.map((c) => ({ set: 'all sets', config: c.name, report: poolReports(results.filter((r) => r.config === c.name).map((r) => r.report)) })) : [];
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results })}\n`);
+    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled })}\n`);
   } else {
     process.stdout.write(`Model: ${modelNote}\nCorpus: ${corpusDir} (${articles.length} articles)\n`);
     for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), loadQuestions(file));
+    if (pooled.length) {
+      printTable(`all ${sets.length} sets together`, pooled, sets.flatMap((f) => loadQuestions(f)), false);
+      const main = pooled[0]?.report;
+      if (main) {
+        const rate = (k: number, n: number) => {
+          const [lo, hi] = wilsonInterval(k, n);
+          return `${pct(k, n).trim()} (95 % interval ${Math.round(lo * 100)}-${Math.round(hi * 100)} %)`;
+        };
+        process.stdout.write(`"${pooled[0]?.config}" over all sets: quote@1 ${rate(main.answerable.quoteAt1, main.answerable.questions)}, ` +
+          `false abstentions ${rate(main.answerable.falseAbstentions, main.answerable.questions)}, abstention ${rate(main.unanswerable.abstained, main.unanswerable.questions)}\n`);
+      }
+    }
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
@@ -99,7 +115,7 @@ function pct(n: number, d: number): string {
 
 interface Row { set: string; config: string; report: EvalReport }
 
-function printTable(set: string, rows: Row[], questions: EvalQuestion[]): void {
+function printTable(set: string, rows: Row[], questions: EvalQuestion[], misses = true): void {
   const kinds = [...new Set(questions.map((q) => q.kind))].filter((k) => k !== 'unanswerable');
   const count = (k: string) => questions.filter((q) => q.kind === k).length;
   process.stdout.write(`\n${set}: ${questions.length} questions (${[...kinds, 'unanswerable'].map((k) => `${count(k)} ${k}`).join(', ')})\n`);
@@ -118,7 +134,7 @@ function printTable(set: string, rows: Row[], questions: EvalQuestion[]): void {
   const main = rows[0];
   const a = main?.report.answerable;
   if (a?.falseAbstentions) process.stdout.write(`false abstentions of "${main?.config}" naming an article that holds the answer first: ${a.falseAbstentionsNamingIt} of ${a.falseAbstentions}\n`);
-  if (main && main.report.failures.length) {
+  if (misses && main && main.report.failures.length) {
     process.stdout.write(`misses of "${main.config}":\n`);
     for (const f of main.report.failures) process.stdout.write(`  ${f.id} ${f.q} → ${f.got}\n`);
   }

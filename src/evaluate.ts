@@ -115,6 +115,37 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
   return { byKind, answerable, unanswerable, verbatimViolations, failures };
 }
 
+/** Several sets' reports as one: the counts added up, so rates are over all their questions. */
+export function poolReports(reports: readonly EvalReport[]): EvalReport {
+  const add = (into: KindScore, from: KindScore): KindScore => {
+    for (const key of Object.keys(into) as Array<keyof KindScore>) into[key] += from[key];
+    return into;
+  };
+  const empty = (): KindScore => ({ questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, falseAbstentionsNamingIt: 0, abstained: 0 });
+  const pooled: EvalReport = { byKind: {}, answerable: empty(), unanswerable: empty(), verbatimViolations: 0, failures: [] };
+  for (const r of reports) {
+    for (const [kind, score] of Object.entries(r.byKind)) add((pooled.byKind[kind] ??= empty()), score);
+    add(pooled.answerable, r.answerable);
+    add(pooled.unanswerable, r.unanswerable);
+    pooled.verbatimViolations += r.verbatimViolations;
+    pooled.failures.push(...r.failures);
+  }
+  return pooled;
+}
+
+/**
+ * 95 % Wilson score interval of a rate k/n: how far a rate measured on n questions may be from
+ * the rate on questions like them. On 22 answerable questions, 55 % means anything from 35 to
+ * 73 %; that is why single 30-question sets disagree by ±15 points.
+ */
+export function wilsonInterval(k: number, n: number, z = 1.96): [number, number] {
+  if (n === 0) return [0, 1];
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 /**
  * The baseline: BM25 (k1 = 1.2, b = 0.75) over the stemmed sentences of all articles; the top
  * sentence is the quote; it abstains only when no sentence shares a word with the question.

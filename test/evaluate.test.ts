@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, questionSetFiles, scoreAnswers } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, poolReports, questionSetFiles, scoreAnswers, wilsonInterval } from '../src/evaluate.js';
 import type { Article } from '../src/ingest.js';
 import { tempDir } from './helpers.js';
 
@@ -43,6 +43,30 @@ describe('scoreAnswers', () => {
     expect(r.unanswerable).toMatchObject({ questions: 2, abstained: 1 });
     expect(r.verbatimViolations).toBe(2);
     expect(r.failures.map((f) => f.id)).toEqual(['f2', 'p1', 'p2', 'u2']);
+  });
+
+  it('pools sets by adding their counts, so rates are over all questions', () => {
+    const second = scoreAnswers(questions.slice(0, 1), answers.slice(0, 1), articles);
+    const all = poolReports([r, second]);
+    expect(all.answerable).toMatchObject({ questions: 5, quoteAt1: 2, quoteAt3: 3, falseAbstentions: 1, falseAbstentionsNamingIt: 1 });
+    expect(all.byKind.fact).toMatchObject({ questions: 3, quoteAt1: 2 });
+    expect(all.unanswerable).toMatchObject({ questions: 2, abstained: 1 });
+    expect(all.verbatimViolations).toBe(2);
+    expect(all.failures).toHaveLength(4);
+    expect(r.answerable.questions).toBe(4); // the inputs are left as they were
+  });
+});
+
+describe('wilsonInterval', () => {
+  it('gives the 95 % interval of a rate, wide on few questions and never outside 0-1', () => {
+    const [lo, hi] = wilsonInterval(12, 22);
+    expect(lo).toBeCloseTo(0.347, 3);
+    expect(hi).toBeCloseTo(0.731, 3);
+    const [lo2, hi2] = wilsonInterval(120, 220);
+    expect(hi2 - lo2).toBeLessThan((hi - lo) / 2.5);
+    expect(wilsonInterval(0, 10)[0]).toBe(0);
+    expect(wilsonInterval(10, 10)[1]).toBe(1);
+    expect(wilsonInterval(0, 0)).toEqual([0, 1]);
   });
 });
 
