@@ -409,7 +409,8 @@ function partsIn(parts: readonly string[], c: Candidate): number {
   if (parts.length === 0) return 0;
   c.roots ??= c.stems.map(wordRoot);
   const roots = c.roots;
-  return parts.filter((p) => roots.some((r) => r === p || (r.length > p.length && r.endsWith(p)))).length / parts.length;
+  // A short part ("haf" of Hafen) ends too many words (Botschaft) to count as a compound's head.
+  return parts.filter((p) => roots.some((r) => r === p || (p.length >= 4 && r.length > p.length && r.endsWith(p)))).length / parts.length;
 }
 
 function rootedIn(questionRoot: string, c: Candidate): boolean {

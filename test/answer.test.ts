@@ -114,6 +114,8 @@ describe('sentence evidence beyond exact stems', () => {
     'Die neuen Busse der Stadt fahren leise.',
     '',
     'Im Hafen fehlen seit Monaten Kräne.',
+    '',
+    'Die Botschaft bleibt geschlossen.',
   ].join('\n');
   let engineWith: Engine;
   let engineWithout: Engine;
@@ -162,6 +164,8 @@ describe('sentence evidence beyond exact stems', () => {
     expect(split.found).toBe(true);
     expect(split.quotes[0]?.text).toBe('Im Hafen fehlen seit Monaten Kräne.');
     expect(split.ranking?.[0]?.unmatched).toEqual([]);
+    // "haf" (Hafen) is too short to count as the end of another word: Botschaft earns nothing.
+    expect(split.ranking?.find((r) => r.text.includes('Botschaft'))?.unmatched).toContain('hafenkran');
     const whole = createEngine({ dataDir: miniData, mode: 'lexical', embedder: null, synonyms: null, splitCompounds: false, answer: { explain: true } });
     const unsplit = await whole.answer(q); // the whole word is in no chunk: nothing to read
     expect(unsplit.found).toBe(false);
