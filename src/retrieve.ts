@@ -140,6 +140,8 @@ export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedInd
 /** Linking elements between a compound's parts: Munition-s-mangel, Rakete-n-start, Staat-es-chef. */
 const LINKS = ['s', 'es', 'n', 'en', 'e'];
 const MIN_PART = 4;
+/** Longer "words" are not compounds but pasted junk; splitting one costs a lookup per letter. */
+const MAX_COMPOUND = 60;
 
 /**
  * Split compounds the index does not know into a known first part and a known head, trying the
@@ -151,7 +153,7 @@ export function compoundParts(unknown: readonly string[], store: Pick<LoadedInde
   const options = new Map<string, Array<{ lefts: string[]; right: string }>>();
   const ask = new Set<string>();
   for (const s of unknown) {
-    if (s.length < 2 * MIN_PART || /\P{L}/u.test(s)) continue;
+    if (s.length < 2 * MIN_PART || s.length > MAX_COMPOUND || /\P{L}/u.test(s)) continue;
     const splits: Array<{ lefts: string[]; right: string }> = [];
     for (let i = MIN_PART; i <= s.length - MIN_PART; i++) {
       const head = s.slice(0, i);

@@ -77,8 +77,10 @@ describe('compoundParts', () => {
     expect(parts.get('hafenkran')).toEqual(['haf', 'kran']);
   });
 
-  it('leaves out words with only one known part, short words and numbers', () => {
+  it('leaves out words with only one known part, short words, numbers and overlong words', () => {
     const parts = compoundParts(['panzerverlust', 'iran', '2023'], store({ verlust: 2, iran: 0 }));
     expect(parts.size).toBe(0);
+    // Pasted junk is not a compound: no lookup per letter of a 1,000-letter "word".
+    expect(compoundParts([`${'panz'.repeat(20)}verlust`], store({ panz: 3, verlust: 2 })).size).toBe(0);
   });
 });
