@@ -15,6 +15,17 @@ export interface TinyModelOptions {
   dimensions?: number;
   /** Texts whose words form the vocabulary (usually the corpus). */
   texts: readonly string[];
+  /**
+   * Transformer layers on top of the embeddings (default 0: a pure bag of words). With layers the
+   * model does the compute of a real encoder of that shape (12 layers, 384 wide, 12 heads, 1536
+   * feed-forward = multilingual-e5-small) with small random weights: for measuring speed and
+   * memory offline (`npm run bench -- --model DIR`), not for answer quality.
+   */
+  layers?: number;
+  /** Attention heads per layer (default 12; must divide dimensions). */
+  heads?: number;
+  /** Feed-forward width (default 4 × dimensions). */
+  intermediate?: number;
 }
 
 const SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
@@ -84,12 +95,18 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions): Pr
   const typeTable = new Float32Array(2 * dims); // zero type embeddings: token_type_ids is accepted, changes nothing
 
   await fs.mkdir(path.join(dir, 'onnx'), { recursive: true });
-  const onnx = encodeModel(vocab.length, dims, table, typeTable);
+  const layers = options.layers ?? 0;
+  const heads = options.heads ?? 12;
+  if (layers > 0 && dims % heads !== 0) throw new Error(`dimensions (${dims}) must be a multiple of heads (${heads})`);
+  const shape = { layers, heads, intermediate: options.intermediate ?? 4 * dims };
+  const onnx = encodeModel(vocab.length, dims, table, typeTable, { ...shape, quantized: false });
   await fs.writeFile(path.join(dir, 'onnx', 'model.onnx'), onnx);
-  await fs.writeFile(path.join(dir, 'onnx', 'model_quantized.onnx'), onnx);
+  // transformers.js loads model_quantized.onnx by default (dtype q8). With layers it is the int8
+  // form hub models ship (weights int8, activations quantized on the fly), so it costs what theirs do.
+  await fs.writeFile(path.join(dir, 'onnx', 'model_quantized.onnx'), layers > 0 ? encodeModel(vocab.length, dims, table, typeTable, { ...shape, quantized: true }) : onnx);
   await writeJson(path.join(dir, 'config.json'), {
     model_type: 'bert', architectures: ['BertModel'], hidden_size: dims, vocab_size: vocab.length,
-    max_position_embeddings: 512, type_vocab_size: 2, num_attention_heads: 1, num_hidden_layers: 0,
+    max_position_embeddings: 512, type_vocab_size: 2, num_attention_heads: layers > 0 ? heads : 1, num_hidden_layers: layers,
   });
   await writeJson(path.join(dir, 'tokenizer_config.json'), {
     tokenizer_class: 'BertTokenizer', model_max_length: 512, do_lower_case: true,
@@ -156,6 +173,7 @@ class Proto {
 }
 
 const FLOAT = 1;
+const INT8 = 3;
 const INT64 = 7;
 
 function tensor(name: string, dims: number[], dataType: number, raw: Uint8Array): Proto {
@@ -180,7 +198,15 @@ function node(op: string, inputs: string[], outputs: string[], attrs: Proto[] = 
   return n;
 }
 
-function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeTable: Float32Array): Buffer {
+interface EncoderShape {
+  readonly layers: number;
+  readonly heads: number;
+  readonly intermediate: number;
+  /** Weight matrices as int8 with MatMulInteger (what dynamic quantization makes of a model). */
+  readonly quantized: boolean;
+}
+
+function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeTable: Float32Array, shape: EncoderShape): Buffer {
   const axes = new BigInt64Array([2n]);
   const graph = new Proto()
     .message(1, node('Gather', ['word_embeddings', 'input_ids'], ['tok']))
@@ -188,7 +214,9 @@ function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeT
     .message(1, node('Add', ['tok', 'typ'], ['summed']))
     .message(1, node('Cast', ['attention_mask'], ['mask_f'], [new Proto().string(1, 'to').int(20, 2).int(3, FLOAT)]))
     .message(1, node('Unsqueeze', ['mask_f', 'unsqueeze_axes'], ['mask_3d']))
-    .message(1, node('Mul', ['summed', 'mask_3d'], ['last_hidden_state']))
+    .message(1, node('Mul', ['summed', 'mask_3d'], [shape.layers > 0 ? 'embedded' : 'last_hidden_state']));
+  if (shape.layers > 0) encoderLayers(graph, dims, shape);
+  graph
     .string(2, 'belegbot-tiny')
     .message(5, tensor('word_embeddings', [vocabSize, dims], FLOAT, new Uint8Array(table.buffer)))
     .message(5, tensor('type_embeddings', [2, dims], FLOAT, new Uint8Array(typeTable.buffer)))
@@ -201,6 +229,90 @@ function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeT
     .int(1, 8) // ir_version
     .string(2, 'belegbot')
     .message(7, graph)
-    .message(8, new Proto().string(1, '').int(2, 13))
+    // LayerNormalization needs opset 17; the bag-of-words graph keeps the opset it was measured with.
+    .message(8, new Proto().string(1, '').int(2, shape.layers > 0 ? 17 : 13))
     .build();
+}
+
+/**
+ * BERT encoder layers (self-attention with the padding masked out, feed-forward with GELU, each
+ * with a residual connection and LayerNorm) over 'embedded', ending in 'last_hidden_state'.
+ * Position embeddings are left out: they cost an addition, not compute worth measuring. Weights
+ * are small (±0.035) pseudo-random numbers from a fixed seed, so the file is reproducible.
+ */
+function encoderLayers(graph: Proto, dims: number, { layers, heads, intermediate, quantized }: EncoderShape): void {
+  const random = seededRandom(0x5eed);
+  const weights = (name: string, shape: number[], fill?: number) => {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < data.length; i++) data[i] = fill ?? (random() * 2 - 1) * 0.035;
+    graph.message(5, tensor(name, shape, FLOAT, new Uint8Array(data.buffer)));
+  };
+  const scalar = (name: string, value: number) => graph.message(5, tensor(name, [], FLOAT, new Uint8Array(new Float32Array([value]).buffer)));
+  const ints = (name: string, values: number[]) => graph.message(5, tensor(name, [values.length], INT64, new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer)));
+  const perm = (values: number[]) => { const a = new Proto().string(1, 'perm').int(20, 7); for (const v of values) a.int(8, v); return a; };
+  const op = (type: string, inputs: string[], output: string, attrs: Proto[] = []) => { graph.message(1, node(type, inputs, [output], attrs)); return output; };
+  const layerNorm = (x: string, prefix: string) => {
+    weights(`${prefix}_gamma`, [dims], 1);
+    weights(`${prefix}_beta`, [dims], 0);
+    return op('LayerNormalization', [x, `${prefix}_gamma`, `${prefix}_beta`], `${prefix}_out`);
+  };
+  const dense = (x: string, prefix: string, from: number, to: number) => {
+    weights(`${prefix}_b`, [to], 0);
+    if (!quantized) {
+      weights(`${prefix}_w`, [from, to]);
+      return op('Add', [op('MatMul', [x, `${prefix}_w`], `${prefix}_mm`), `${prefix}_b`], `${prefix}_out`);
+    }
+    // int8 weights; the input is quantized per call (uint8, its own scale and zero point).
+    const w = new Int8Array(from * to);
+    for (let i = 0; i < w.length; i++) w[i] = Math.round((random() * 2 - 1) * 127);
+    graph.message(5, tensor(`${prefix}_wq`, [from, to], INT8, new Uint8Array(w.buffer)));
+    graph.message(5, tensor(`${prefix}_wzp`, [], INT8, new Uint8Array(1)));
+    scalar(`${prefix}_wscale`, 0.035 / 127);
+    graph.message(1, node('DynamicQuantizeLinear', [x], [`${prefix}_xq`, `${prefix}_xscale`, `${prefix}_xzp`]));
+    const product = op('MatMulInteger', [`${prefix}_xq`, `${prefix}_wq`, `${prefix}_xzp`, `${prefix}_wzp`], `${prefix}_mmi`);
+    const floats = op('Cast', [product], `${prefix}_mmf`, [new Proto().string(1, 'to').int(20, 2).int(3, FLOAT)]);
+    const scale = op('Mul', [`${prefix}_xscale`, `${prefix}_wscale`], `${prefix}_scale`);
+    return op('Add', [op('Mul', [floats, scale], `${prefix}_mm`), `${prefix}_b`], `${prefix}_out`);
+  };
+  const headDims = dims / heads;
+  scalar('one', 1);
+  scalar('half', 0.5);
+  scalar('sqrt2', Math.SQRT2);
+  scalar('mask_big', 10_000);
+  scalar('attention_scale', 1 / Math.sqrt(headDims));
+  ints('heads_shape', [0, 0, heads, headDims]);
+  ints('hidden_shape', [0, 0, dims]);
+  ints('mask_axes', [1, 2]);
+  // Padding gets -10,000 before the softmax: [batch, 1, 1, sequence].
+  const mask4 = op('Unsqueeze', ['mask_f', 'mask_axes'], 'mask_4d');
+  const maskBias = op('Mul', [op('Sub', [mask4, 'one'], 'mask_off'), 'mask_big'], 'mask_bias');
+  let x = layerNorm('embedded', 'emb_ln');
+  for (let l = 0; l < layers; l++) {
+    const p = `l${l}`;
+    const split = (name: string, order: number[]) => op('Transpose', [op('Reshape', [dense(x, `${p}_${name}`, dims, dims), 'heads_shape'], `${p}_${name}_heads`)], `${p}_${name}_t`, [perm(order)]);
+    const q = split('q', [0, 2, 1, 3]);
+    const k = split('k', [0, 2, 3, 1]);
+    const v = split('v', [0, 2, 1, 3]);
+    const scores = op('Add', [op('Mul', [op('MatMul', [q, k], `${p}_qk`), 'attention_scale'], `${p}_scaled`), maskBias], `${p}_scores`);
+    const probs = op('Softmax', [scores], `${p}_probs`, [new Proto().string(1, 'axis').int(20, 2).int(3, 3)]);
+    const context = op('Reshape', [op('Transpose', [op('MatMul', [probs, v], `${p}_ctx`)], `${p}_ctx_t`, [perm([0, 2, 1, 3])]), 'hidden_shape'], `${p}_context`);
+    const attended = layerNorm(op('Add', [x, dense(context, `${p}_o`, dims, dims)], `${p}_res1`), `${p}_ln1`);
+    const up = dense(attended, `${p}_up`, dims, intermediate);
+    const erf = op('Erf', [op('Div', [up, 'sqrt2'], `${p}_scaled_up`)], `${p}_erf`);
+    const gelu = op('Mul', [op('Mul', [up, op('Add', [erf, 'one'], `${p}_erf1`)], `${p}_gelu2`), 'half'], `${p}_gelu`);
+    x = layerNorm(op('Add', [attended, dense(gelu, `${p}_down`, intermediate, dims)], `${p}_res2`), `${p}_ln2`);
+  }
+  op('Identity', [x], 'last_hidden_state');
+}
+
+/** mulberry32: a small deterministic generator in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTransformersEmbedder, modelSettings, validateVector } from '../src/embed.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeTinyModel } from '../src/tinyModel.js';
 import { makeTinyModel, tempDir } from './helpers.js';
 
 describe('createTransformersEmbedder with the tiny model', () => {
@@ -21,6 +24,39 @@ describe('createTransformersEmbedder with the tiny model', () => {
     const texts = ['Nordkorea und Russland suchen Schulterschluss heute', 'Kim', 'Putin trifft Kim', 'Ukraine'];
     const together = await embedder.embedPassages(texts);
     for (const [i, t] of texts.entries()) expect(together[i]).toEqual((await embedder.embedPassages([t]))[0]);
+  });
+});
+
+describe('tiny model with transformer layers (speed measurements)', () => {
+  it('runs attention and feed-forward layers, padding masked out, the same vector in any batch', async () => {
+    const dir = tempDir();
+    await writeTinyModel(dir, { texts: ['Russland und Nordkorea suchen Schulterschluss.'], dimensions: 32, layers: 2, heads: 4, intermediate: 64 });
+    expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'))).toMatchObject({ num_hidden_layers: 2, num_attention_heads: 4, hidden_size: 32 });
+    const embedder = await createTransformersEmbedder({ modelId: dir, dtype: 'fp32' });
+    expect(embedder.dimensions).toBe(32);
+    const texts = ['Russland', 'Nordkorea sucht den Schulterschluss mit Russland', 'und'];
+    const batch = await embedder.embedPassages(texts);
+    // Padding the short texts to the long one's length changes nothing: the mask reaches attention.
+    for (const [i, t] of texts.entries()) expect(batch[i]).toEqual((await embedder.embedPassages([t]))[0]);
+    expect(batch[0]).not.toEqual(batch[2]);
+    // The int8 file (loaded by default) quantizes each batch's activations with one scale, as
+    // dynamically quantized hub models do: a vector moves a little with its batch, no more.
+    const q8 = await createTransformersEmbedder({ modelId: dir });
+    const [together] = await q8.embedPassages([texts[0] ?? '', texts[1] ?? '']);
+    const [alone] = await q8.embedPassages([texts[0] ?? '']);
+    const cos = (together ?? []).reduce((sum, v, i) => sum + v * (alone?.[i] ?? 0), 0);
+    expect(cos).toBeGreaterThan(0.98);
+    // The layers ran: the same vocabulary without them gives other vectors.
+    const plainDir = tempDir();
+    await writeTinyModel(plainDir, { texts: ['Russland und Nordkorea suchen Schulterschluss.'], dimensions: 32 });
+    const plain = await createTransformersEmbedder({ modelId: plainDir });
+    const [bag] = await plain.embedPassages([texts[1] ?? '']);
+    const dot = (bag ?? []).reduce((sum, v, i) => sum + v * (batch[1]?.[i] ?? 0), 0);
+    expect(dot).toBeLessThan(0.9);
+  });
+
+  it('refuses a width the heads do not divide', async () => {
+    await expect(writeTinyModel(tempDir(), { texts: ['x'], dimensions: 30, layers: 1, heads: 4 })).rejects.toThrow(/multiple of heads/);
   });
 });
 
