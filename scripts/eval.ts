@@ -12,9 +12,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
+import { DEFAULT_ANSWER } from '../src/answer.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionSetFiles, scoreAnswers, wilsonInterval } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionSetFiles, scoreAnswers, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
 import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -34,6 +35,7 @@ const sets = (values.questions ?? [known.dev, known.own, ...known.heldout]).filt
   process.stderr.write(`note: ${f} not found, skipped\n`);
   return false;
 });
+const NEVER_ABSTAINS = 'hybrid, never abstains';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'belegbot-eval-'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -67,7 +69,7 @@ try {
     { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false, answer: { subwordMatch: false } }) },
     { name: 'hybrid, no compound splitting', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false }) },
     // Ranking alone, comparable with the baseline, which never abstains either.
-    { name: 'hybrid, never abstains', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { minScore: 0 } }) },
+    { name: NEVER_ABSTAINS, engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { minScore: 0 } }) },
     { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
     { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
     { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },
@@ -75,20 +77,24 @@ try {
   ];
 
   const results: Row[] = [];
+  const unthresholded: Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }> = [];
   for (const file of sets) {
     const questions = loadQuestions(file);
     for (const c of configs) {
       const answers: EvalAnswer[] = [];
       for (const q of questions) answers.push(c.engine ? answerJson(await c.engine.answer(q.q)) : (c.baseline as (q: string) => EvalAnswer)(q.q));
       results.push({ set: path.basename(file), config: c.name, report: scoreAnswers(questions, answers, byFile) });
+      if (c.name === NEVER_ABSTAINS) unthresholded.push({ questions, answers });
     }
   }
+  // The threshold was calibrated with the tiny model; with another model, this says where to put it.
+  const sweep = thresholdSweep(unthresholded, [0.3, 0.34, 0.38, 0.42, 0.44, 0.46, 0.48, 0.5, 0.52, 0.56, 0.6], byFile);
   for (const c of configs) c.engine?.close();
   // All sets together: one number that 30-question sets, each ±15 points, cannot give.
   const pooled = sets.length > 1 ? configs.map((c) => ({ set: 'all sets', config: c.name, report: poolReports(results.filter((r) => r.config === c.name).map((r) => r.report)) })) : [];
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled })}\n`);
+    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled, thresholds: sweep.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })) })}\n`);
   } else {
     process.stdout.write(`Model: ${modelNote}\nCorpus: ${corpusDir} (${articles.length} articles)\n`);
     for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), loadQuestions(file));
@@ -104,6 +110,9 @@ try {
           `false abstentions ${rate(main.answerable.falseAbstentions, main.answerable.questions)}, abstention ${rate(main.unanswerable.abstained, main.unanswerable.questions)}\n`);
       }
     }
+    const row = ({ threshold, report: r }: (typeof sweep)[number]) =>
+      `${threshold.toFixed(2)}${threshold === DEFAULT_ANSWER.minScore ? '*' : ' '} ${pct(r.answerable.quoteAt1, r.answerable.questions)} ${pct(r.answerable.falseAbstentions, r.answerable.questions)} ${pct(r.unanswerable.abstained, r.unanswerable.questions)}`;
+    process.stdout.write(`\nabstention threshold (* = the default; all ${sets.length} sets): quote@1 de | false abst | abstain\n${sweep.map(row).join('\n')}\n`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

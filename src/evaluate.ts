@@ -20,7 +20,8 @@ export interface EvalQuestion {
 /** What an answer looks like to the evaluation (the `ask --json` contract, reduced). */
 export interface EvalAnswer {
   found: boolean;
-  quotes: Array<{ text: string; source: { file: string } }>;
+  /** score: the sentence's score (the first quote's is the answer's confidence); absent for the baseline. */
+  quotes: Array<{ text: string; score?: number; source: { file: string } }>;
   /** With an abstention that came near: the articles it names, best first. */
   nearest?: Array<{ file: string }>;
 }
@@ -131,6 +132,30 @@ export function poolReports(reports: readonly EvalReport[]): EvalReport {
     pooled.failures.push(...r.failures);
   }
   return pooled;
+}
+
+/**
+ * What other abstention thresholds would give, from answers made with none (minScore 0): quotes
+ * scoring below t are dropped, and an answer whose first quote scores below t is an abstention,
+ * as in a real run at t (a test checks they agree at the default). Abstentions here name no
+ * nearest articles.
+ */
+export function thresholdSweep(
+  sets: ReadonlyArray<{ questions: readonly EvalQuestion[]; answers: readonly EvalAnswer[] }>,
+  thresholds: readonly number[],
+  articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>,
+): Array<{ threshold: number; report: EvalReport }> {
+  return thresholds.map((threshold) => ({
+    threshold,
+    report: poolReports(sets.map(({ questions, answers }) =>
+      scoreAnswers(questions, answers.map((a) => atThreshold(a, threshold)), articlesByFile))),
+  }));
+}
+
+/** An answer made without a threshold as it would be with one: quotes below it dropped, none left = abstained. */
+function atThreshold(a: EvalAnswer, threshold: number): EvalAnswer {
+  const quotes = a.quotes.filter((q) => (q.score ?? 0) >= threshold);
+  return quotes.length && a.found ? { found: true, quotes } : { found: false, quotes: [] };
 }
 
 /**

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { datelineLength } from '../src/answer.js';
+import { DEFAULT_ANSWER, datelineLength } from '../src/answer.js';
 import type { Embedder } from '../src/embed.js';
 import { type Engine, createEngine, newestFirst } from '../src/engine.js';
-import { type EvalQuestion, loadQuestions, questionSetFiles, quoteAnswers } from '../src/evaluate.js';
+import { type EvalQuestion, loadQuestions, questionSetFiles, quoteAnswers, scoreAnswers, thresholdSweep } from '../src/evaluate.js';
 import { answerJson, answerText } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -87,6 +87,25 @@ describe('answer', () => {
   it('works lexical-only, without a model', async () => {
     const a = await lexical.answer('In welcher Region liegt das Kosmodrom Wostotschny?');
     expect(a.quotes[0]?.text).toContain('ostrussischen Amur-Region');
+  });
+
+  it('the threshold sweep of npm run eval agrees with a real run at the default threshold', async () => {
+    const unthresholded = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { minScore: 0 } });
+    const answers = [];
+    const real = [];
+    for (const q of ownQuestions) {
+      answers.push(answerJson(await unthresholded.answer(q.q)));
+      real.push(answerJson(await hybrid.answer(q.q)));
+    }
+    unthresholded.close();
+    const articles = new Map((await readCorpus(CORPUS)).articles.map((a) => [a.file, a]));
+    const [sweep] = thresholdSweep([{ questions: ownQuestions, answers }], [DEFAULT_ANSWER.minScore], articles);
+    const run = scoreAnswers(ownQuestions, real, articles);
+    const { falseAbstentionsNamingIt: _a, ...swept } = sweep?.report.answerable ?? {};
+    const { falseAbstentionsNamingIt: _b, ...actual } = run.answerable;
+    expect(swept).toEqual(actual);
+    expect(sweep?.report.unanswerable.abstained).toBe(run.unanswerable.abstained);
+    expect(run.answerable.quoteAt1).toBeGreaterThan(0);
   });
 
   it('meets the quality bar on the repository\'s own questions (tiny model)', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, poolReports, questionSetFiles, scoreAnswers, wilsonInterval } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, poolReports, questionSetFiles, scoreAnswers, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
 import type { Article } from '../src/ingest.js';
 import { tempDir } from './helpers.js';
 
@@ -54,6 +54,24 @@ describe('scoreAnswers', () => {
     expect(all.verbatimViolations).toBe(2);
     expect(all.failures).toHaveLength(4);
     expect(r.answerable.questions).toBe(4); // the inputs are left as they were
+  });
+});
+
+describe('thresholdSweep', () => {
+  it('scores answers made without a threshold as if they had one: low quotes dropped, low answers abstained', () => {
+    const qs = [question('f1', 'fact', ['315 Flugzeuge'], ['a']), question('f2', 'fact', ['Kosmodrom'], ['b']), question('u1', 'unanswerable')];
+    const scored = (text: string, file: string, score: number) => ({ text, score, source: { file } });
+    const answers: EvalAnswer[] = [
+      { found: true, quotes: [scored('Russland hat 315 Flugzeuge verloren.', 'a.txt', 0.7)] },
+      { found: true, quotes: [scored('Die Grenze ist 19 Kilometer lang.', 'a.txt', 0.5), scored('Kim traf Putin im Kosmodrom.', 'b.txt', 0.4)] },
+      { found: true, quotes: [scored('Kim traf Putin im Kosmodrom.', 'b.txt', 0.45)] },
+    ];
+    const [low, mid, high] = thresholdSweep([{ questions: qs, answers }], [0.3, 0.48, 0.8], articles);
+    expect(low?.report.answerable).toMatchObject({ quoteAt1: 1, quoteAt3: 2, falseAbstentions: 0 });
+    expect(low?.report.unanswerable.abstained).toBe(0);
+    expect(mid?.report.answerable).toMatchObject({ quoteAt1: 1, quoteAt3: 1, falseAbstentions: 0 }); // the 0.4 quote is dropped
+    expect(mid?.report.unanswerable.abstained).toBe(1);
+    expect(high?.report.answerable).toMatchObject({ quoteAt1: 0, falseAbstentions: 2 });
   });
 });
 
