@@ -198,6 +198,11 @@ function node(op: string, inputs: string[], outputs: string[], attrs: Proto[] = 
   return n;
 }
 
+/** The `to: FLOAT` attribute of a Cast node (AttributeProto: name, type INT, i). */
+function castToFloat(): Proto {
+  return new Proto().string(1, 'to').int(20, 2).int(3, FLOAT);
+}
+
 interface EncoderShape {
   readonly layers: number;
   readonly heads: number;
@@ -212,7 +217,7 @@ function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeT
     .message(1, node('Gather', ['word_embeddings', 'input_ids'], ['tok']))
     .message(1, node('Gather', ['type_embeddings', 'token_type_ids'], ['typ']))
     .message(1, node('Add', ['tok', 'typ'], ['summed']))
-    .message(1, node('Cast', ['attention_mask'], ['mask_f'], [new Proto().string(1, 'to').int(20, 2).int(3, FLOAT)]))
+    .message(1, node('Cast', ['attention_mask'], ['mask_f'], [castToFloat()]))
     .message(1, node('Unsqueeze', ['mask_f', 'unsqueeze_axes'], ['mask_3d']))
     .message(1, node('Mul', ['summed', 'mask_3d'], [shape.layers > 0 ? 'embedded' : 'last_hidden_state']));
   if (shape.layers > 0) encoderLayers(graph, dims, shape);
@@ -270,7 +275,7 @@ function encoderLayers(graph: Proto, dims: number, { layers, heads, intermediate
     scalar(`${prefix}_wscale`, 0.035 / 127);
     graph.message(1, node('DynamicQuantizeLinear', [x], [`${prefix}_xq`, `${prefix}_xscale`, `${prefix}_xzp`]));
     const product = op('MatMulInteger', [`${prefix}_xq`, `${prefix}_wq`, `${prefix}_xzp`, `${prefix}_wzp`], `${prefix}_mmi`);
-    const floats = op('Cast', [product], `${prefix}_mmf`, [new Proto().string(1, 'to').int(20, 2).int(3, FLOAT)]);
+    const floats = op('Cast', [product], `${prefix}_mmf`, [castToFloat()]);
     const scale = op('Mul', [`${prefix}_xscale`, `${prefix}_wscale`], `${prefix}_scale`);
     return op('Add', [op('Mul', [floats, scale], `${prefix}_mm`), `${prefix}_b`], `${prefix}_out`);
   };
