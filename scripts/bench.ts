@@ -89,7 +89,7 @@ async function childIndex(corpus: string, data: string, model: string): Promise<
   const s = await buildIndex({ corpusDir: corpus, dataDir: data, embedder });
   const rate = (seconds: number) => (seconds > 0 ? round(s.chunks / seconds, 0) : null);
   process.stdout.write(`${JSON.stringify({
-    articles: s.articles, chunks: s.chunks, seconds: round(s.seconds), timings: s.timings,
+    articles: s.articles, chunks: s.chunks, seconds: round(s.seconds), timings: s.timings, sentencesEmbedded: s.sentencesEmbedded,
     chunksPerSecond: { ingestChunk: rate(s.timings.ingest), embed: rate(s.timings.embed), sqlite: rate(s.timings.store), hnsw: rate(s.timings.hnsw), total: rate(s.seconds) },
     peakRssMb: round(peak() / 2 ** 20, 0),
   })}\n`);
@@ -306,12 +306,13 @@ function printReport(r: { date: string; machine: Record<string, unknown>; model:
   const out: string[] = [];
   out.push(`belegbot bench ${r.date} — ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGb} GB, Node ${r.machine.node}; model: ${r.model}`);
   out.push('');
-  out.push('| corpus | articles | chunks | index s | ingest+chunk ch/s | embed ch/s | SQLite ch/s | HNSW ch/s | index peak RSS MB | index MB |');
-  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  out.push('| corpus | articles | chunks | index s | ingest+chunk ch/s | embed ch/s | SQLite ch/s | sentence vectors s (texts embedded) | HNSW ch/s | index peak RSS MB | index MB |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of r.sizes) {
-    const i = s.indexing as { articles: number; chunks: number; seconds: number; chunksPerSecond: Record<string, number>; peakRssMb: number };
+    const i = s.indexing as { articles: number; chunks: number; seconds: number; timings: Record<string, number>; sentencesEmbedded: number; chunksPerSecond: Record<string, number>; peakRssMb: number };
     const v = s.serving as { indexMb: number };
-    out.push(`| ${s.size}${s.synthetic ? ' (synthetic)' : ''} | ${i.articles} | ${i.chunks} | ${i.seconds} | ${i.chunksPerSecond.ingestChunk} | ${i.chunksPerSecond.embed} | ${i.chunksPerSecond.sqlite} | ${i.chunksPerSecond.hnsw} | ${i.peakRssMb} | ${v.indexMb} |`);
+    const sentences = `${round(i.timings.sentences ?? 0)} (${i.sentencesEmbedded})`;
+    out.push(`| ${s.size}${s.synthetic ? ' (synthetic)' : ''} | ${i.articles} | ${i.chunks} | ${i.seconds} | ${i.chunksPerSecond.ingestChunk} | ${i.chunksPerSecond.embed} | ${i.chunksPerSecond.sqlite} | ${sentences} | ${i.chunksPerSecond.hnsw} | ${i.peakRssMb} | ${v.indexMb} |`);
   }
   out.push('');
   out.push('| corpus | retrieval p50/p95/p99 ms | answer, no model p50/p95/p99 ms | answer, with model p50/p95/p99 ms | answers/s c1/c4/c16 | serving peak RSS MB | cold start ms |');

@@ -30,7 +30,7 @@ try {
   const rate = s.seconds > 0 ? Math.round(s.chunks / s.seconds) : s.chunks;
   log(
     `${s.rebuilt ? 'Index built' : 'Index up to date, nothing rebuilt'}: ${s.articles} articles, ${s.chunks} chunks in ${s.seconds.toFixed(2)} s (${rate} chunks/s); ` +
-      `${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged; ${s.embedded} chunks embedded` +
+      `${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged; ${s.embedded} chunks and ${s.sentencesEmbedded} sentences embedded` +
       (s.warnings.length ? `; ${s.warnings.length} file(s) skipped or truncated (see warnings above)` : '') + '.',
   );
 } catch (error) {
@@ -39,7 +39,7 @@ try {
 }
 
 function progressReporter(): (p: BuildProgress) => void {
-  const labels: Record<BuildProgress['phase'], string> = { read: 'reading', embed: 'embedding', store: 'storing', hnsw: 'vector index' };
+  const labels: Record<BuildProgress['phase'], string> = { read: 'reading', embed: 'embedding', store: 'storing', sentences: 'sentences', hnsw: 'vector index' };
   if (process.stderr.isTTY) {
     let bar: cliProgress.SingleBar | null = null;
     let phase = '';

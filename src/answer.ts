@@ -131,16 +131,20 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
   const synonyms = options.synonyms ?? null;
   const embedder = retriever.mode === 'lexical' ? null : options.embedder;
   const totalChunks = Math.max(1, index.store.chunkCount());
-  const sentenceVectors = new Map<number, number[]>();
+  const sentenceVectors = new Map<number, ArrayLike<number>>();
 
+  // The index stores a vector per sentence text (built since stop 10); the model embeds only what
+  // it lacks (an older index, or a sentence the build skipped), and those are kept here.
   const embedSentences = async (cands: Candidate[]): Promise<void> => {
     if (!embedder) return;
-    const missing = cands.filter((c) => !sentenceVectors.has(c.sentence.id));
-    if (missing.length) {
-      const vectors = await embedder.embedPassages(missing.map((c) => c.article.text.slice(c.sentence.start, c.sentence.end)));
-      if (sentenceVectors.size > 20_000) sentenceVectors.clear();
-      missing.forEach((c, i) => sentenceVectors.set(c.sentence.id, vectors[i] ?? []));
-    }
+    if (sentenceVectors.size > 20_000) sentenceVectors.clear();
+    let missing = cands.filter((c) => !sentenceVectors.has(c.sentence.id));
+    if (missing.length === 0) return;
+    for (const [id, vector] of index.store.sentenceVectors(missing.map((c) => c.sentence.id))) sentenceVectors.set(id, vector);
+    missing = missing.filter((c) => !sentenceVectors.has(c.sentence.id));
+    if (missing.length === 0) return;
+    const vectors = await embedder.embedPassages(missing.map((c) => c.article.text.slice(c.sentence.start, c.sentence.end)));
+    missing.forEach((c, i) => sentenceVectors.set(c.sentence.id, vectors[i] ?? []));
   };
 
   return {
@@ -472,7 +476,7 @@ function ranked(c: Candidate): RankedSentence {
   return { text, file: c.article.file, lexical: round(c.lexical), dense, chunk: round(c.chunkScore), score: round(c.score), unmatched: c.unmatched };
 }
 
-function cosine(a: readonly number[], b: readonly number[]): number {
+function cosine(a: readonly number[], b: ArrayLike<number>): number {
   let dot = 0;
   let na = 0;
   let nb = 0;

@@ -1,7 +1,9 @@
 /**
  * The only module that imports better-sqlite3. One SQLite file per index folder: articles (with
  * their full text, the source of every quote), sentences, chunks (with their vectors, so an
- * incremental build reuses them), and a contentless FTS5 table over stemmed chunk text.
+ * incremental build reuses them), a vector per distinct sentence text (the answerer's dense
+ * evidence, so a question does not wait for the model to embed its candidate sentences), and a
+ * contentless FTS5 table over stemmed chunk text.
  */
 import Database from 'better-sqlite3';
 import type { ArticleMeta } from './ingest.js';
@@ -42,8 +44,10 @@ CREATE TABLE articles (
 );
 CREATE TABLE sentences (
   id INTEGER PRIMARY KEY, article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-  paragraph INTEGER NOT NULL, heading INTEGER NOT NULL
+  paragraph INTEGER NOT NULL, heading INTEGER NOT NULL, text_hash TEXT
 );
+-- One vector per distinct sentence text (indexes built before stop 10 have no such table).
+CREATE TABLE sentence_vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
 CREATE INDEX sentences_article ON sentences(article);
 CREATE TABLE chunks (
   id INTEGER PRIMARY KEY, article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -59,7 +63,9 @@ CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 
 export interface StoreWriter {
   addArticle(article: Omit<StoredArticle, 'row'>): number;
-  addSentence(sentence: Omit<StoredSentence, 'id'>): number;
+  addSentence(sentence: Omit<StoredSentence, 'id'> & { textHash?: string | null }): number;
+  /** The vector of a sentence text; a text already stored is skipped. */
+  addSentenceVector(textHash: string, vector: Float32Array): void;
   addChunk(chunk: Omit<StoredChunk, 'id'> & { textHash: string; vector: Float32Array | null; stems: string }): number;
   /** Everything written so far becomes visible atomically. */
   commit(): void;
@@ -72,7 +78,8 @@ export function createStoreDb(file: string): StoreWriter {
   db.pragma('synchronous = OFF');
   db.exec(SCHEMA);
   const insArticle = db.prepare('INSERT INTO articles (id, file, title, source, author, date, url, lang, text, hash) VALUES (?,?,?,?,?,?,?,?,?,?)');
-  const insSentence = db.prepare('INSERT INTO sentences (article, start, "end", paragraph, heading) VALUES (?,?,?,?,?)');
+  const insSentence = db.prepare('INSERT INTO sentences (article, start, "end", paragraph, heading, text_hash) VALUES (?,?,?,?,?,?)');
+  const insSentenceVector = db.prepare('INSERT OR IGNORE INTO sentence_vectors (hash, vector) VALUES (?, ?)');
   const insChunk = db.prepare('INSERT INTO chunks (article, start, "end", first_sentence, last_sentence, text_hash, vector) VALUES (?,?,?,?,?,?,?)');
   const insFts = db.prepare('INSERT INTO chunks_fts (rowid, stems) VALUES (?, ?)');
   const insTerm = db.prepare('INSERT INTO terms (term, df) VALUES (?, ?)');
@@ -84,10 +91,13 @@ export function createStoreDb(file: string): StoreWriter {
       return Number(insArticle.run(a.id, a.file, m.title, m.source ?? null, m.author ?? null, m.date ?? null, m.url ?? null, m.lang ?? null, a.text, a.hash).lastInsertRowid);
     },
     addSentence(s) {
-      return Number(insSentence.run(s.article, s.start, s.end, s.paragraph, s.heading ? 1 : 0).lastInsertRowid);
+      return Number(insSentence.run(s.article, s.start, s.end, s.paragraph, s.heading ? 1 : 0, s.textHash ?? null).lastInsertRowid);
+    },
+    addSentenceVector(textHash, vector) {
+      insSentenceVector.run(textHash, toBlob(vector));
     },
     addChunk(c) {
-      const vector = c.vector ? Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength) : null;
+      const vector = c.vector ? toBlob(c.vector) : null;
       const id = Number(insChunk.run(c.article, c.start, c.end, c.firstSentence, c.lastSentence, c.textHash, vector).lastInsertRowid);
       insFts.run(id, c.stems);
       for (const term of new Set(c.stems.split(' '))) if (term) df.set(term, (df.get(term) ?? 0) + 1);
@@ -123,6 +133,10 @@ export interface StoreReader {
   sameTexts(chunks: readonly number[], limit: number): number[][];
   /** Every chunk's vector by its text hash: what an incremental build reuses. */
   vectorsByTextHash(): Map<string, Float32Array>;
+  /** Stored vectors of these sentences, by sentence id (none for an index without them). */
+  sentenceVectors(ids: readonly number[]): Map<number, Float32Array>;
+  /** Stored vectors of these sentence texts, by text hash: what an incremental build reuses. */
+  sentenceVectorsByHash(hashes: readonly string[]): Map<string, Float32Array>;
   /** One vector per distinct chunk text (the lowest chunk id): what the HNSW index holds. */
   chunkVectors(): Iterable<{ id: number; vector: Float32Array }>;
   close(): void;
@@ -138,6 +152,10 @@ function toArticle(r: ArticleRow): StoredArticle {
   if (r.url) meta.url = r.url;
   if (r.lang) meta.lang = r.lang;
   return { row: r.row, id: r.id, file: r.file, meta, text: r.text, hash: r.hash };
+}
+
+function toBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
 function toVector(blob: Buffer): Float32Array {
@@ -164,6 +182,11 @@ export function openStoreDb(file: string): StoreReader {
   const qLexicalBounded = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 300');
   const qDf = db.prepare('SELECT df FROM terms WHERE term = ?');
   const qCount = db.prepare('SELECT count(*) AS n FROM chunks');
+  const hasSentenceVectors = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sentence_vectors'").get() !== undefined;
+  const qSentenceVectors = hasSentenceVectors
+    ? db.prepare('SELECT s.id AS id, v.vector AS v FROM json_each(?) j JOIN sentences s ON s.id = j.value JOIN sentence_vectors v ON v.hash = s.text_hash')
+    : null;
+  const qSentenceVectorsByHash = hasSentenceVectors ? db.prepare('SELECT v.hash AS h, v.vector AS v FROM json_each(?) j JOIN sentence_vectors v ON v.hash = j.value') : null;
   const qSame = db.prepare(
     'SELECT j.value AS hit, (SELECT json_group_array(id) FROM (SELECT c.id FROM chunks c WHERE c.text_hash = (SELECT text_hash FROM chunks WHERE id = j.value) ORDER BY c.id LIMIT ?)) AS ids FROM json_each(?) j',
   );
@@ -212,6 +235,14 @@ export function openStoreDb(file: string): StoreReader {
         out.set(r.h, toVector(r.v));
       }
       return out;
+    },
+    sentenceVectors(ids) {
+      if (!qSentenceVectors || ids.length === 0) return new Map();
+      return new Map((qSentenceVectors.all(JSON.stringify(ids)) as Array<{ id: number; v: Buffer }>).map((r) => [r.id, toVector(r.v)]));
+    },
+    sentenceVectorsByHash(hashes) {
+      if (!qSentenceVectorsByHash || hashes.length === 0) return new Map();
+      return new Map((qSentenceVectorsByHash.all(JSON.stringify(hashes)) as Array<{ h: string; v: Buffer }>).map((r) => [r.h, toVector(r.v)]));
     },
     *chunkVectors() {
       const sql = 'SELECT id, vector AS v FROM chunks WHERE vector IS NOT NULL AND id IN (SELECT min(id) FROM chunks GROUP BY text_hash) ORDER BY id';

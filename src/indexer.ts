@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type ChunkerSettings, DEFAULT_CHUNKER, chunkArticle } from './chunk.js';
-import { createStoreDb, openStoreDb } from './db.js';
+import { type StoreWriter, createStoreDb, openStoreDb } from './db.js';
 import type { Embedder } from './embed.js';
 import { BelegError, errorMessage } from './errors.js';
 import { DEFAULT_HNSW, type HnswSettings, createHnswIndex } from './hnsw.js';
@@ -19,7 +19,7 @@ import {
 } from './store.js';
 import { stems } from './text.js';
 
-export type BuildPhase = 'read' | 'embed' | 'store' | 'hnsw';
+export type BuildPhase = 'read' | 'embed' | 'store' | 'sentences' | 'hnsw';
 
 export interface BuildProgress {
   readonly phase: BuildPhase;
@@ -52,12 +52,14 @@ export interface BuildSummary {
   readonly unchanged: number;
   /** Chunk texts sent to the model (0 when everything was reused). */
   readonly embedded: number;
+  /** Sentence texts sent to the model (the rest were reused from the live index). */
+  readonly sentencesEmbedded: number;
   /** false when nothing changed and the live index was kept as it is. */
   readonly rebuilt: boolean;
   readonly warnings: readonly IngestWarning[];
   readonly seconds: number;
   /** Seconds per stage, for the benchmark. */
-  readonly timings: Readonly<Record<'ingest' | 'embed' | 'store' | 'hnsw', number>>;
+  readonly timings: Readonly<Record<'ingest' | 'embed' | 'store' | 'sentences' | 'hnsw', number>>;
   readonly folder: string;
 }
 
@@ -133,8 +135,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
     if (compatible && liveFolder && added === 0 && changed === 0 && removed === 0) {
       return {
-        articles: articles.length, chunks: chunkCount, added, changed, removed, unchanged, embedded: 0, rebuilt: false, warnings,
-        seconds: (performance.now() - t0) / 1000, timings: { ingest: ingestSeconds, embed: 0, store: 0, hnsw: 0 }, folder: liveFolder,
+        articles: articles.length, chunks: chunkCount, added, changed, removed, unchanged, embedded: 0, sentencesEmbedded: 0, rebuilt: false, warnings,
+        seconds: (performance.now() - t0) / 1000, timings: { ingest: ingestSeconds, embed: 0, store: 0, sentences: 0, hnsw: 0 }, folder: liveFolder,
       };
     }
 
@@ -167,11 +169,23 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const writer = createStoreDb(path.join(buildFolder, STORE_FILE));
     const labelled: Array<{ id: number; vector: Float32Array }> = [];
     const inserted = new Set<string>();
+    // Distinct texts of the sentences the answerer may score (headings are never quoted).
+    const sentenceTexts = new Map<string, string>();
+    let sentencesEmbedded = 0;
+    let sentenceSeconds = 0;
     try {
       let done = 0;
       for (const { article, sentences, chunks } of chunked) {
         const row = writer.addArticle(article);
-        const sentenceIds = sentences.map((s) => writer.addSentence({ article: row, start: s.start, end: s.end, paragraph: s.paragraph, heading: s.heading }));
+        const sentenceIds = sentences.map((s) => {
+          let hash: string | null = null;
+          if (embedder && !s.heading) {
+            const text = article.text.slice(s.start, s.end);
+            hash = textHash(text);
+            sentenceTexts.set(hash, text);
+          }
+          return writer.addSentence({ article: row, start: s.start, end: s.end, paragraph: s.paragraph, heading: s.heading, textHash: hash });
+        });
         for (const ch of chunks) {
           const h = ch.hash;
           const vector = vectors.get(h) ?? null;
@@ -191,11 +205,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         done++;
         if (done % 500 === 0) options.onProgress?.({ phase: 'store', done, total: articles.length });
       }
+      if (embedder) {
+        const tSentences = performance.now();
+        sentencesEmbedded = await storeSentenceVectors(writer, embedder, sentenceTexts, compatible ? liveFolder : null, options);
+        sentenceSeconds = (performance.now() - tSentences) / 1000;
+      }
       writer.commit();
     } finally {
       writer.close();
     }
-    const storeSeconds = (performance.now() - tStore) / 1000;
+    const storeSeconds = (performance.now() - tStore) / 1000 - sentenceSeconds;
 
     const tHnsw = performance.now();
     if (embedder) {
@@ -228,8 +247,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const folder = publishBuild(dataDir, buildFolder);
     buildFolder = null;
     return {
-      articles: articles.length, chunks: chunkCount, added, changed, removed, unchanged, embedded, rebuilt: true, warnings, seconds,
-      timings: { ingest: ingestSeconds, embed: embedSeconds, store: storeSeconds, hnsw: hnswSeconds }, folder,
+      articles: articles.length, chunks: chunkCount, added, changed, removed, unchanged, embedded, sentencesEmbedded, rebuilt: true, warnings, seconds,
+      timings: { ingest: ingestSeconds, embed: embedSeconds, store: storeSeconds, sentences: sentenceSeconds, hnsw: hnswSeconds }, folder,
     };
   } catch (error) {
     if (error instanceof BelegError) throw error;
@@ -238,4 +257,39 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     if (buildFolder) rmSync(buildFolder, { recursive: true, force: true });
     release();
   }
+}
+
+/**
+ * A vector for every distinct sentence text, so answering a question reads its candidates'
+ * vectors instead of running the model on them (with multilingual-e5-small on 2 cores that was
+ * ~0.4 s per question whose sentences had not been seen before; README, Benchmarks). Texts the
+ * live index already has are copied from it, a batch at a time, so memory stays flat however
+ * large the archive. Returns how many texts went to the model.
+ */
+async function storeSentenceVectors(
+  writer: StoreWriter, embedder: Embedder, texts: ReadonlyMap<string, string>, liveFolder: string | null,
+  options: Pick<BuildOptions, 'embedBatch' | 'onProgress'>,
+): Promise<number> {
+  const hashes = [...texts.keys()];
+  const batch = options.embedBatch ?? 256;
+  const live = liveFolder ? openStoreDb(path.join(liveFolder, STORE_FILE)) : null;
+  let embedded = 0;
+  try {
+    options.onProgress?.({ phase: 'sentences', done: 0, total: hashes.length });
+    for (let i = 0; i < hashes.length; i += batch) {
+      const part = hashes.slice(i, i + batch);
+      const known = live?.sentenceVectorsByHash(part) ?? new Map<string, Float32Array>();
+      for (const [hash, vector] of known) writer.addSentenceVector(hash, vector);
+      const missing = part.filter((h) => !known.has(h));
+      if (missing.length) {
+        const out = await embedder.embedPassages(missing.map((h) => texts.get(h) ?? ''));
+        missing.forEach((h, j) => writer.addSentenceVector(h, Float32Array.from(out[j] ?? [])));
+        embedded += missing.length;
+      }
+      options.onProgress?.({ phase: 'sentences', done: Math.min(i + batch, hashes.length), total: hashes.length });
+    }
+  } finally {
+    live?.close();
+  }
+  return embedded;
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWER, datelineLength } from '../src/answer.js';
@@ -82,6 +83,28 @@ describe('answer', () => {
     const off = await hybrid.answer('Wie viele Einwohner hat München?');
     expect(off.nearest).toEqual([]);
     expect(answerJson(off)).not.toHaveProperty('nearest');
+  });
+
+  it('reads the candidate sentences\' vectors from the index; an index without them has the model embed them', async () => {
+    let passages = 0;
+    const counting: Embedder = { ...embedder, embedPassages: (texts) => { passages += texts.length; return embedder.embedPassages(texts); } };
+    const q = 'Wie viele Flugzeuge hat Russland verloren?';
+    const stored = createEngine({ dataDir: data, mode: 'hybrid', embedder: counting });
+    const a = await stored.answer(q);
+    stored.close();
+    expect(passages).toBe(0);
+    // An index built before sentence vectors were stored: the same answer, the model embeds them.
+    const old = tempDir();
+    await buildIndex({ corpusDir: CORPUS, dataDir: old, embedder });
+    const db = new Database(path.join(old, readFileSync(path.join(old, 'CURRENT'), 'utf8').trim(), 'store.sqlite'));
+    db.exec('DROP TABLE sentence_vectors');
+    db.close();
+    const lazy = createEngine({ dataDir: old, mode: 'hybrid', embedder: counting });
+    const b = await lazy.answer(q);
+    lazy.close();
+    expect(passages).toBeGreaterThan(0);
+    expect(b.quotes.map((x) => x.text)).toEqual(a.quotes.map((x) => x.text));
+    expect(b.confidence).toBeCloseTo(a.confidence, 3);
   });
 
   it('works lexical-only, without a model', async () => {

@@ -16,6 +16,7 @@ describe('buildIndex', () => {
     const summary = await buildIndex({ corpusDir: CORPUS, dataDir: data, embedder });
     expect(summary).toMatchObject({ articles: 2, added: 2, changed: 0, removed: 0, unchanged: 0, rebuilt: true });
     expect(summary.embedded).toBe(summary.chunks);
+    expect(summary.sentencesEmbedded).toBeGreaterThan(summary.chunks); // every distinct sentence text, once
     const folder = currentIndexFolder(data) ?? '';
     expect(readdirSync(folder).sort()).toEqual(['manifest.json', 'store.sqlite', 'vectors.hnsw']);
     const manifest = readManifest(folder);
@@ -50,10 +51,11 @@ describe('buildIndex', () => {
     expect(third).toMatchObject({ added: 1, changed: 1, removed: 0, unchanged: 1, rebuilt: true });
     expect(third.embedded).toBeGreaterThan(0);
     expect(third.embedded).toBeLessThanOrEqual(3); // the new article's chunk and the changed last chunk(s), not everything
+    expect(third.sentencesEmbedded).toBe(2); // the new article's sentence and the appended one; the rest copied
 
     rmSync(path.join(corpus, '001_dc967e06efca010d.txt'));
     const fourth = await buildIndex({ corpusDir: corpus, dataDir: data, embedder });
-    expect(fourth).toMatchObject({ added: 0, changed: 0, removed: 1, unchanged: 2, embedded: 0 });
+    expect(fourth).toMatchObject({ added: 0, changed: 0, removed: 1, unchanged: 2, embedded: 0, sentencesEmbedded: 0 });
     const index = openIndex(data, { modelId: embedder.modelId });
     expect(index.store.articles().map((a) => a.id)).toEqual(['000_86a42e72cadfc67f', 'neu']);
     index.close();

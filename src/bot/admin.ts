@@ -34,6 +34,7 @@ const PHASES: Record<BuildProgress['phase'], { de: string; en: string }> = {
   read: { de: 'Artikel lesen', en: 'reading articles' },
   embed: { de: 'Einbetten', en: 'embedding' },
   store: { de: 'Speichern', en: 'storing' },
+  sentences: { de: 'Sätze einbetten', en: 'embedding sentences' },
   hnsw: { de: 'Vektorindex', en: 'vector index' },
 };
 
