@@ -77,6 +77,10 @@ export interface KindScore {
   abstained: number;
 }
 
+function emptyScore(): KindScore {
+  return { questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, falseAbstentionsNamingIt: 0, abstained: 0 };
+}
+
 export interface EvalReport {
   byKind: Record<string, KindScore>;
   /** Answerable German questions (fact + paraphrase): what the quality targets are about. */
@@ -87,15 +91,14 @@ export interface EvalReport {
 }
 
 export function scoreAnswers(questions: readonly EvalQuestion[], answers: readonly EvalAnswer[], articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>): EvalReport {
-  const empty = (): KindScore => ({ questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, falseAbstentionsNamingIt: 0, abstained: 0 });
   const byKind: Record<string, KindScore> = {};
-  const answerable = empty();
-  const unanswerable = empty();
+  const answerable = emptyScore();
+  const unanswerable = emptyScore();
   let verbatimViolations = 0;
   const failures: EvalReport['failures'] = [];
   questions.forEach((q, i) => {
     const a = answers[i] ?? { found: false, quotes: [] };
-    const k = (byKind[q.kind] ??= empty());
+    const k = (byKind[q.kind] ??= emptyScore());
     const groups = [k, q.kind === 'unanswerable' ? unanswerable : q.kind === 'crosslingual' ? null : answerable].filter((g): g is KindScore => g !== null);
     for (const quote of a.quotes) if (!isVerbatim(quote, articlesByFile)) verbatimViolations++;
     for (const g of groups) {
@@ -122,10 +125,9 @@ export function poolReports(reports: readonly EvalReport[]): EvalReport {
     for (const key of Object.keys(into) as Array<keyof KindScore>) into[key] += from[key];
     return into;
   };
-  const empty = (): KindScore => ({ questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, falseAbstentionsNamingIt: 0, abstained: 0 });
-  const pooled: EvalReport = { byKind: {}, answerable: empty(), unanswerable: empty(), verbatimViolations: 0, failures: [] };
+  const pooled: EvalReport = { byKind: {}, answerable: emptyScore(), unanswerable: emptyScore(), verbatimViolations: 0, failures: [] };
   for (const r of reports) {
-    for (const [kind, score] of Object.entries(r.byKind)) add((pooled.byKind[kind] ??= empty()), score);
+    for (const [kind, score] of Object.entries(r.byKind)) add((pooled.byKind[kind] ??= emptyScore()), score);
     add(pooled.answerable, r.answerable);
     add(pooled.unanswerable, r.unanswerable);
     pooled.verbatimViolations += r.verbatimViolations;
