@@ -78,16 +78,17 @@ export function createRetriever(options: RetrieverOptions): Retriever {
   const candidates = options.candidates ?? 30;
   const commonShare = options.commonTermShare ?? 0.1;
   const budget = options.lexicalBudget ?? 2000;
-  const split = options.splitCompounds ?? true;
+  const splitting = options.splitCompounds ?? true;
   const totalChunks = Math.max(1, index.store.chunkCount());
   return {
     mode,
     async retrieve(question, k = 8) {
       const { terms, documentFrequencies } = knownForms(questionTerms(question), index.store);
       const stems = terms.map((t) => t.stem);
-      const parts = split ? compoundParts(stems.filter((s) => (documentFrequencies.get(s) ?? 0) === 0), index.store) : new Map<string, [string, string]>();
-      const partStems = [...new Set([...parts.values()].flat())].filter((p) => !stems.includes(p));
-      const queryDf = partStems.length ? new Map([...documentFrequencies, ...index.store.documentFrequencies(partStems)]) : documentFrequencies;
+      const split = splitting ? compoundParts(stems.filter((s) => (documentFrequencies.get(s) ?? 0) === 0), index.store) : NO_PARTS;
+      const parts = split.parts;
+      const partStems = [...split.documentFrequencies.keys()].filter((p) => !stems.includes(p));
+      const queryDf = partStems.length ? new Map([...documentFrequencies, ...split.documentFrequencies]) : documentFrequencies;
       const query = selectQueryStems([...stems, ...partStems], queryDf, totalChunks * commonShare, budget);
       let lexical = mode === 'dense' ? [] : index.store.lexicalSearch(query.stems, candidates, query.all);
       // Nothing has all the rare stems together: fall back to the rarest one alone.
@@ -149,7 +150,16 @@ const MAX_COMPOUND = 60;
  * Stems are compared as Snowball makes them (the first part is stemmed again, with and without
  * a linking element). Stems that do not split into two known parts are left out.
  */
-export function compoundParts(unknown: readonly string[], store: Pick<LoadedIndex['store'], 'documentFrequencies'>): Map<string, [string, string]> {
+export interface CompoundParts {
+  /** Question stem → its known first part and head. */
+  readonly parts: Map<string, [string, string]>;
+  /** Chunks holding each of those parts (looked up while splitting; the full-text query needs them). */
+  readonly documentFrequencies: Map<string, number>;
+}
+
+const NO_PARTS: CompoundParts = { parts: new Map(), documentFrequencies: new Map() };
+
+export function compoundParts(unknown: readonly string[], store: Pick<LoadedIndex['store'], 'documentFrequencies'>): CompoundParts {
   const options = new Map<string, Array<{ lefts: string[]; right: string }>>();
   const ask = new Set<string>();
   for (const s of unknown) {
@@ -164,15 +174,16 @@ export function compoundParts(unknown: readonly string[], store: Pick<LoadedInde
     }
     options.set(s, splits);
   }
-  if (options.size === 0) return new Map();
+  if (options.size === 0) return NO_PARTS;
   const df = store.documentFrequencies([...ask]);
   const known = (x: string) => (df.get(x) ?? 0) > 0;
-  const out = new Map<string, [string, string]>();
+  const out: CompoundParts = { parts: new Map(), documentFrequencies: new Map() };
   for (const [s, splits] of options) {
     for (const { lefts, right } of splits) {
       const left = lefts.find(known);
       if (left !== undefined && known(right)) {
-        out.set(s, [left, right]);
+        out.parts.set(s, [left, right]);
+        for (const part of [left, right]) out.documentFrequencies.set(part, df.get(part) ?? 0);
         break;
       }
     }

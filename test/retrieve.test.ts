@@ -71,17 +71,19 @@ describe('compoundParts', () => {
   const store = (df: Record<string, number>) => ({ documentFrequencies: (stems: readonly string[]) => new Map(stems.map((s) => [s, df[s] ?? 0])) });
 
   it('splits an unknown compound into a known first part and a known head, with or without a linking element', () => {
-    const parts = compoundParts(['panzerverlust', 'munitionsmangel', 'hafenkran'], store({ panz: 3, verlust: 2, munition: 4, mangel: 1, haf: 1, kran: 1 }));
+    const { parts, documentFrequencies } = compoundParts(['panzerverlust', 'munitionsmangel', 'hafenkran'], store({ panz: 3, verlust: 2, munition: 4, mangel: 1, haf: 1, kran: 1 }));
     expect(parts.get('panzerverlust')).toEqual(['panz', 'verlust']);
     expect(parts.get('munitionsmangel')).toEqual(['munition', 'mangel']);
     expect(parts.get('hafenkran')).toEqual(['haf', 'kran']);
+    // The parts' document frequencies come along: the full-text query needs them.
+    expect(documentFrequencies).toEqual(new Map([['panz', 3], ['verlust', 2], ['munition', 4], ['mangel', 1], ['haf', 1], ['kran', 1]]));
   });
 
   it('leaves out words with only one known part, short words, numbers and overlong words', () => {
-    const parts = compoundParts(['panzerverlust', 'iran', '2023'], store({ verlust: 2, iran: 0 }));
+    const { parts } = compoundParts(['panzerverlust', 'iran', '2023'], store({ verlust: 2, iran: 0 }));
     expect(parts.size).toBe(0);
     // Pasted junk is not a compound: no lookup per letter of a 1,000-letter "word".
     const junk = 'panz'.repeat(20);
-    expect(compoundParts([`${junk}verlust`], store({ [junk]: 1, verlust: 2 })).size).toBe(0);
+    expect(compoundParts([`${junk}verlust`], store({ [junk]: 1, verlust: 2 })).parts.size).toBe(0);
   });
 });
