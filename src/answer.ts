@@ -411,15 +411,19 @@ function synonymIn(term: TermForms, present: ReadonlySet<string>, c: Candidate):
  */
 function partsIn(parts: readonly string[], c: Candidate): number {
   if (parts.length === 0) return 0;
-  c.roots ??= c.stems.map(wordRoot);
-  const roots = c.roots;
+  const roots = rootsOf(c);
   // A short part ("haf" of Hafen) ends too many words (Botschaft) to count as a compound's head.
   return parts.filter((p) => roots.some((r) => r === p || (p.length >= 4 && r.length > p.length && r.endsWith(p)))).length / parts.length;
 }
 
 function rootedIn(questionRoot: string, c: Candidate): boolean {
+  return rootsOf(c).some((r) => rootsMatch(questionRoot, r));
+}
+
+/** The sentence's word roots, worked out on first use. */
+function rootsOf(c: Candidate): string[] {
   c.roots ??= c.stems.map(wordRoot);
-  return c.roots.some((r) => rootsMatch(questionRoot, r));
+  return c.roots;
 }
 
 /** How strongly standing out from the other candidates counts (see relativeDense). */
