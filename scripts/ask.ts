@@ -4,16 +4,16 @@
  * --explain prints the best-scored candidate sentences and their evidence to stderr.
  */
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { createTransformersEmbedder } from '../src/embed.js';
 import { type Engine, createEngine } from '../src/engine.js';
 import { BelegError, InputError, errorMessage } from '../src/errors.js';
 import { answerJson, answerText, errorJson } from '../src/format.js';
 import { openSynonyms } from '../src/synonyms.js';
 import { loadEnv } from './env.js';
-import { resolveDirs } from './cli.js';
+import { parseCli, resolveDirs } from './cli.js';
 
-const { values, positionals } = parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, explain: { type: 'boolean', default: false } }, allowPositionals: true });
+const USAGE = 'Usage: npm run --silent ask -- [--data DIR] [--json] [--explain] ["question"]\n  Without a question, reads one question per line from standard input.';
+const { values, positionals } = parseCli(USAGE, { options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, explain: { type: 'boolean', default: false } }, allowPositionals: true });
 const config = loadEnv();
 const { dataDir } = resolveDirs(config, values);
 

@@ -8,7 +8,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { errorMessage } from '../src/errors.js';
@@ -21,17 +20,22 @@ import { readCorpus } from '../src/ingest.js';
 import { createRetriever } from '../src/retrieve.js';
 import { HNSW_FILE, currentIndexFolder, openIndex } from '../src/store.js';
 import { writeTinyModel } from '../src/tinyModel.js';
-import { scriptNodeArgs } from './cli.js';
+import { parseCli, scriptNodeArgs, usageExit } from './cli.js';
 import { writeSyntheticCorpus } from './synthetic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-const { values } = parseArgs({
+const USAGE = 'Usage: npm run bench -- [--json] [--sizes real,1000,20000] [--repeat 3] [--model DIR|HUB-ID]';
+const { values } = parseCli(USAGE, {
   options: {
     json: { type: 'boolean', default: false }, sizes: { type: 'string', default: 'real,1000,20000' }, repeat: { type: 'string', default: '3' },
     model: { type: 'string' }, child: { type: 'string' }, corpus: { type: 'string' }, data: { type: 'string' },
   },
 });
+const SIZES = (values.sizes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const badSize = SIZES.find((s) => s !== 'real' && !(Number.isInteger(Number(s)) && Number(s) > 0));
+if (badSize !== undefined || SIZES.length === 0) usageExit(USAGE, `--sizes takes "real" and article counts, comma-separated; got "${values.sizes}"`);
+if (!(Number.isInteger(Number(values.repeat)) && Number(values.repeat) > 0)) usageExit(USAGE, `--repeat must be a whole number ≥ 1, got "${values.repeat}"`);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -262,9 +266,9 @@ async function main(): Promise<void> {
     } else {
       await createTransformersEmbedder({ modelId: model }); // fails here, with the reason, rather than in a child
     }
-    const repeat = Math.max(1, Number(values.repeat));
+    const repeat = Number(values.repeat);
     const results: Record<string, unknown>[] = [];
-    for (const size of (values.sizes ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const size of SIZES) {
       const corpus = path.join(tmp, `corpus-${size}`);
       if (size === 'real') cpSync(path.join(ROOT, 'corpus'), corpus, { recursive: true });
       else { mkdirSync(corpus); writeSyntheticCorpus(corpus, articles, Number(size), 42); }

@@ -6,11 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_SYNONYMS, THESAURUS_SOURCE, formatStemSets, readThesaurus } from '../src/synonyms.js';
+import { parseCli } from './cli.js';
 
-const { values } = parseArgs({ options: { source: { type: 'string' }, out: { type: 'string' } } });
+const USAGE = 'Usage: npm run build-synonyms -- [--source openthesaurus.txt] [--out synonyms-de.txt.gz]';
+const { values } = parseCli(USAGE, { options: { source: { type: 'string' }, out: { type: 'string' } } });
 const source = values.source ? path.resolve(values.source) : THESAURUS_SOURCE;
 const out = values.out ? path.resolve(values.out) : DEFAULT_SYNONYMS;
 const sets = readThesaurus(source);

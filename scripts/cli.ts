@@ -2,7 +2,47 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Config } from '../src/config.js';
+import { errorMessage } from '../src/errors.js';
+
+/** Command-line arguments a script cannot take; the message says which and why. */
+export class UsageError extends Error {}
+
+type Parsed<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
+
+/**
+ * `parseArgs` for people at a terminal: `--help` or `-h` (before a `--`) asks for the usage
+ * (null); an unknown option, a missing value or a stray argument is a UsageError naming it,
+ * not Node's stack trace.
+ */
+export function readCli<T extends ParseArgsConfig>(config: T, argv: readonly string[]): Parsed<T> | null {
+  const end = argv.indexOf('--');
+  if (argv.slice(0, end < 0 ? argv.length : end).some((a) => a === '--help' || a === '-h')) return null;
+  try {
+    return parseArgs({ ...config, args: [...argv] }) as Parsed<T>;
+  } catch (error) {
+    throw new UsageError(errorMessage(error));
+  }
+}
+
+/** readCli on this process' arguments: prints the usage and exits 0 for --help, exits 2 with the problem and the usage otherwise. */
+export function parseCli<T extends ParseArgsConfig>(usage: string, config: T): Parsed<T> {
+  try {
+    const parsed = readCli(config, process.argv.slice(2));
+    if (parsed) return parsed;
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  } catch (error) {
+    return usageExit(usage, errorMessage(error));
+  }
+}
+
+/** The one way a script turns down its arguments: the problem, the usage, exit code 2. */
+export function usageExit(usage: string, problem: string): never {
+  process.stderr.write(`error: ${problem}\n${usage}\n`);
+  process.exit(2);
+}
 
 export function resolveDirs(config: Config, flags: { corpus?: string | undefined; data?: string | undefined }): { corpusDir: string; dataDir: string } {
   return {

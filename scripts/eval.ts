@@ -9,7 +9,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { DEFAULT_ANSWER } from '../src/answer.js';
@@ -22,8 +21,10 @@ import { readCorpus } from '../src/ingest.js';
 import { writeTinyModel } from '../src/tinyModel.js';
 import { openSynonyms } from '../src/synonyms.js';
 import { loadEnv } from './env.js';
+import { parseCli } from './cli.js';
 
-const { values } = parseArgs({
+const USAGE = 'Usage: npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR|HUB-ID] [--json]';
+const { values } = parseCli(USAGE, {
   options: { questions: { type: 'string', multiple: true }, corpus: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false } },
 });
 const config = loadEnv();

@@ -3,15 +3,15 @@
  * Builds (or incrementally refreshes) the index. A progress bar on a terminal, a progress line
  * every few seconds otherwise, and a summary at the end. Exit 0 unless nothing could be indexed.
  */
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createTransformersEmbedder } from '../src/embed.js';
 import { BelegError, errorMessage } from '../src/errors.js';
 import { type BuildProgress, buildIndex } from '../src/indexer.js';
 import { loadEnv } from './env.js';
-import { resolveDirs, downloadProgress } from './cli.js';
+import { downloadProgress, parseCli, resolveDirs } from './cli.js';
 
-const { values } = parseArgs({ options: { corpus: { type: 'string' }, data: { type: 'string' } } });
+const USAGE = 'Usage: npm run index -- [--corpus DIR] [--data DIR]';
+const { values } = parseCli(USAGE, { options: { corpus: { type: 'string' }, data: { type: 'string' } } });
 const config = loadEnv();
 const { corpusDir, dataDir } = resolveDirs(config, values);
 const log = (line: string) => process.stderr.write(`${line}\n`);

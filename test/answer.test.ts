@@ -376,6 +376,16 @@ describe('npm run ask (CLI contract)', () => {
     expect(JSON.parse(long.stdout)).toMatchObject({ found: false, quotes: [], error: expect.stringContaining('Die Frage ist zu lang (10000 Zeichen') });
   });
 
+  it('turns down an unknown option with the problem and the usage (exit 2); --help prints the usage (exit 0)', () => {
+    const bad = run(['--jsn', 'Frage?']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: Unknown option '--jsn'.*\nUsage: npm run --silent ask -- /);
+    expect(bad.stdout).toBe('');
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run --silent ask -- \[--data DIR\] \[--json\]/);
+  });
+
   it('refuses an index built with another model, saying how to fix it', () => {
     const r = spawnSync(process.execPath, [...npmScriptArgs('ask'), '--data', lexData, 'Frage?'], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
