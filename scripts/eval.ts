@@ -14,7 +14,7 @@ import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { DEFAULT_ANSWER } from '../src/answer.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionSetFiles, scoreAnswers, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
 import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -114,6 +114,10 @@ try {
     const row = ({ threshold, report: r }: (typeof sweep)[number]) =>
       `${threshold.toFixed(2)}${threshold === DEFAULT_ANSWER.minScore ? '*' : ' '} ${pct(r.answerable.quoteAt1, r.answerable.questions)} ${pct(r.answerable.falseAbstentions, r.answerable.questions)} ${pct(r.unanswerable.abstained, r.unanswerable.questions)}`;
     process.stdout.write(`\nabstention threshold (* = the default; all ${sets.length} sets): quote@1 de | false abst | abstain\n${sweep.map(row).join('\n')}\n`);
+    // Threshold-free: can the confidence tell right answers from unanswerable questions at all?
+    const auc = (s: ReturnType<typeof separation>) => (s ? `${s.auc.toFixed(2)} (${s.right} right, ${s.unanswerable} unanswerable)` : '–');
+    process.stdout.write(`\nseparation (chance that a right answer scores above an unanswerable question; 0.5 = no threshold helps, 1 = one separates them): all sets ${auc(separation(unthresholded))}\n`);
+    sets.forEach((file, i) => process.stdout.write(`  ${path.basename(file).padEnd(28)} ${auc(separation(unthresholded.slice(i, i + 1)))}\n`));
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, poolReports, questionSetFiles, scoreAnswers, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, poolReports, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
 import type { Article } from '../src/ingest.js';
 import { tempDir } from './helpers.js';
 
@@ -72,6 +72,29 @@ describe('thresholdSweep', () => {
     expect(mid?.report.answerable).toMatchObject({ quoteAt1: 1, quoteAt3: 1, falseAbstentions: 0 }); // the 0.4 quote is dropped
     expect(mid?.report.unanswerable.abstained).toBe(1);
     expect(high?.report.answerable).toMatchObject({ quoteAt1: 0, falseAbstentions: 2 });
+  });
+});
+
+describe('separation', () => {
+  it('is the chance that a right answer scores above an unanswerable question; wrong and cross-lingual answers do not count', () => {
+    const scored = (text: string, file: string, score: number) => ({ text, score, source: { file } });
+    const qs = [
+      question('f1', 'fact', ['315 Flugzeuge'], ['a']), question('p1', 'paraphrase', ['Kosmodrom'], ['b']),
+      question('f2', 'fact', ['19 Kilometer'], ['a']), question('x1', 'crosslingual', ['Kosmodrom'], ['b']),
+      question('u1', 'unanswerable'), question('u2', 'unanswerable'), question('u3', 'unanswerable'),
+    ];
+    const answers: EvalAnswer[] = [
+      { found: true, quotes: [scored('Russland hat 315 Flugzeuge verloren.', 'a.txt', 0.7)] }, // right
+      { found: true, quotes: [scored('Kim traf Putin im Kosmodrom.', 'b.txt', 0.5)] }, // right
+      { found: true, quotes: [scored('Kim traf Putin im Kosmodrom.', 'b.txt', 0.9)] }, // wrong: not counted
+      { found: true, quotes: [scored('Kim traf Putin im Kosmodrom.', 'b.txt', 0.1)] }, // cross-lingual: not counted
+      { found: true, quotes: [scored('Die Grenze ist 19 Kilometer lang.', 'a.txt', 0.6)] },
+      { found: true, quotes: [scored('Die Grenze ist 19 Kilometer lang.', 'a.txt', 0.5)] }, // ties with 0.5: half
+      { found: false, quotes: [] }, // no sentence at all: 0
+    ];
+    // 0.7 beats all three; 0.5 loses to 0.6, ties 0.5, beats 0: (3 + 1.5) / 6
+    expect(separation([{ questions: qs, answers }])).toEqual({ auc: 0.75, right: 2, unanswerable: 3 });
+    expect(separation([{ questions: qs.slice(0, 2), answers: answers.slice(0, 2) }])).toBeNull();
   });
 });
 
