@@ -79,8 +79,9 @@ try {
 
   const results: Row[] = [];
   const unthresholded: Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }> = [];
+  const questionsOf = new Map(sets.map((file) => [file, loadQuestions(file)]));
   for (const file of sets) {
-    const questions = loadQuestions(file);
+    const questions = questionsOf.get(file) ?? [];
     for (const c of configs) {
       const answers: EvalAnswer[] = [];
       for (const q of questions) answers.push(c.engine ? answerJson(await c.engine.answer(q.q)) : (c.baseline as (q: string) => EvalAnswer)(q.q));
@@ -98,9 +99,9 @@ try {
     process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled, thresholds: sweep.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })) })}\n`);
   } else {
     process.stdout.write(`Model: ${modelNote}\nCorpus: ${corpusDir} (${articles.length} articles)\n`);
-    for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), loadQuestions(file));
+    for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), questionsOf.get(file) ?? []);
     if (pooled.length) {
-      printTable(`all ${sets.length} sets together`, pooled, sets.flatMap((f) => loadQuestions(f)), false);
+      printTable(`all ${sets.length} sets together`, pooled, [...questionsOf.values()].flat(), false);
       const main = pooled[0]?.report;
       if (main) {
         const rate = (k: number, n: number) => {
