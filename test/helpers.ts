@@ -15,10 +15,18 @@ export const SEED_IDS = ['000_86a42e72cadfc67f', '001_dc967e06efca010d'];
 /** The arguments after `node` of a package.json script, paths absolute (scripts/cli.ts). */
 export const npmScriptArgs = (name: string): string[] => scriptNodeArgs(ROOT, name);
 
+const created: string[] = [];
+// Registered while a test file is collected (it imports this module at its top), so it runs after
+// the file's tests. A hook registered inside a beforeAll or a test never runs: the temp folders
+// made there were left behind (53 per `npm test`).
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A temp folder removed after the test file. */
 export function tempDir(prefix = 'belegbot-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  created.push(dir);
   return dir;
 }
 
