@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compoundParts, fuse, knownForms, selectQueryStems } from '../src/retrieve.js';
+import { buildIndex } from '../src/indexer.js';
+import { compoundParts, createRetriever, fuse, knownForms, selectQueryStems } from '../src/retrieve.js';
+import { openIndex } from '../src/store.js';
+import { CORPUS, tempDir } from './helpers.js';
 
 describe('fuse', () => {
   const dense = [{ id: 1, score: 0.9 }, { id: 2, score: 0.8 }, { id: 3, score: 0.1 }];
@@ -85,5 +88,32 @@ describe('compoundParts', () => {
     // Pasted junk is not a compound: no lookup per letter of a 1,000-letter "word".
     const junk = 'panz'.repeat(20);
     expect(compoundParts([`${junk}verlust`], store({ [junk]: 1, verlust: 2 })).parts.size).toBe(0);
+  });
+});
+
+describe('the full-text query when no chunk has all the rare stems', () => {
+  it('falls back to the rarest stem alone, scored over a bounded number of matches like the AND it replaces', async () => {
+    const data = tempDir();
+    await buildIndex({ corpusDir: CORPUS, dataDir: data, embedder: null });
+    const index = openIndex(data, { modelId: null });
+    try {
+      const calls: Array<[readonly string[], number, boolean | undefined]> = [];
+      const search = index.store.lexicalSearch.bind(index.store);
+      index.store.lexicalSearch = (stems, k, all) => {
+        calls.push([stems, k, all]);
+        return search(stems, k, all);
+      };
+      // A budget of one chunk puts both stems (two chunks each) over it: they are ANDed. Kosmodrom
+      // and Schoigu are in different articles, so the AND finds nothing.
+      const retriever = createRetriever({ index, embedder: null, mode: 'lexical', lexicalBudget: 1 });
+      const { chunks } = await retriever.retrieve('Kosmodrom Schoigu', 6);
+      expect(calls).toHaveLength(2);
+      expect(calls[0]?.[2]).toBe(true);
+      expect(calls[0]?.[0]).toHaveLength(2);
+      expect(calls[1]).toEqual([[calls[0]?.[0][0]], 30, true]);
+      expect(chunks.length).toBeGreaterThan(0);
+    } finally {
+      index.store.close();
+    }
   });
 });
