@@ -96,7 +96,8 @@ try {
   const pooled = sets.length > 1 ? configs.map((c) => ({ set: 'all sets', config: c.name, report: poolReports(results.filter((r) => r.config === c.name).map((r) => r.report)) })) : [];
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled, thresholds: sweep.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })) })}\n`);
+    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled, thresholds: sweep.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })),
+      separation: { all: separation(unthresholded), bySet: Object.fromEntries(sets.map((f, i) => [path.basename(f), separation(unthresholded.slice(i, i + 1))])) } })}\n`);
   } else {
     process.stdout.write(`Model: ${modelNote}\nCorpus: ${corpusDir} (${articles.length} articles)\n`);
     for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), questionsOf.get(file) ?? []);
