@@ -6,7 +6,7 @@
  * questions (test/eval/heldout*-questions.jsonl, written before the system was run on them; the
  * README says how much each was looked at since). Prints one table per set.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveModelId } from '../src/config.js';
@@ -14,7 +14,7 @@ import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { DEFAULT_ANSWER } from '../src/answer.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionDetails, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
 import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -23,9 +23,9 @@ import { openSynonyms } from '../src/synonyms.js';
 import { loadEnv } from './env.js';
 import { parseCli } from './cli.js';
 
-const USAGE = 'Usage: npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR|HUB-ID] [--json]';
+const USAGE = 'Usage: npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR|HUB-ID] [--json] [--details FILE]';
 const { values } = parseCli(USAGE, {
-  options: { questions: { type: 'string', multiple: true }, corpus: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false } },
+  options: { questions: { type: 'string', multiple: true }, corpus: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false }, details: { type: 'string' } },
 });
 const config = loadEnv();
 const root = path.resolve(import.meta.dirname, '..');
@@ -79,19 +79,24 @@ try {
 
   const results: Row[] = [];
   const unthresholded: Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }> = [];
+  const details: string[] = [];
   const questionsOf = new Map(sets.map((file) => [file, loadQuestions(file)]));
   for (const file of sets) {
     const questions = questionsOf.get(file) ?? [];
+    let defaults: EvalAnswer[] = [];
     for (const c of configs) {
       const answers: EvalAnswer[] = [];
       for (const q of questions) answers.push(c.engine ? answerJson(await c.engine.answer(q.q)) : (c.baseline as (q: string) => EvalAnswer)(q.q));
       results.push({ set: path.basename(file), config: c.name, report: scoreAnswers(questions, answers, byFile) });
       if (c.name === NEVER_ABSTAINS) unthresholded.push({ questions, answers });
+      if (c === configs[0]) defaults = answers;
     }
+    for (const d of questionDetails(path.basename(file), questions, defaults, unthresholded.at(-1)?.answers ?? [])) details.push(JSON.stringify(d));
   }
   // The threshold was calibrated with the tiny model; with another model, this says where to put it.
   const sweep = thresholdSweep(unthresholded, [0.3, 0.34, 0.38, 0.42, 0.44, 0.46, 0.48, 0.5, 0.52, 0.56, 0.6], byFile);
   for (const c of configs) c.engine?.close();
+  if (values.details) writeFileSync(values.details, details.length ? `${details.join('\n')}\n` : '');
   // All sets together: one number that 30-question sets, each ±15 points, cannot give.
   const pooled = sets.length > 1 ? configs.map((c) => ({ set: 'all sets', config: c.name, report: poolReports(results.filter((r) => r.config === c.name).map((r) => r.report)) })) : [];
 

@@ -160,6 +160,43 @@ function atThreshold(a: EvalAnswer, threshold: number): EvalAnswer {
   return quotes.length && a.found ? { found: true, quotes } : { found: false, quotes: [] };
 }
 
+/** One question's outcome, for looking at misses one by one (`npm run eval -- --details FILE`). */
+export interface QuestionDetail {
+  set: string;
+  id: string;
+  kind: string;
+  q: string;
+  /** The default configuration answered (did not abstain). */
+  found: boolean;
+  /** Its first quote holds a gold phrase from the right article. */
+  right: boolean;
+  /** The best sentence's score without a threshold (what the threshold is compared with). */
+  confidence: number;
+  /** Without a threshold, the first quote would be right: a miss with this set is the threshold's doing. */
+  rankedRight: boolean;
+  /** The best sentence without a threshold, and its file. */
+  best: string;
+  file: string | null;
+}
+
+/** Per-question outcomes of one set: the default's answers beside the same configuration's without a threshold. */
+export function questionDetails(set: string, questions: readonly EvalQuestion[], answers: readonly EvalAnswer[], unthresholded: readonly EvalAnswer[]): QuestionDetail[] {
+  return questions.map((q, i) => {
+    const first = answers[i]?.quotes[0];
+    const best = unthresholded[i]?.quotes[0];
+    const answerable = q.kind !== 'unanswerable';
+    return {
+      set, id: q.id, kind: q.kind, q: q.q,
+      found: answers[i]?.found ?? false,
+      right: answerable && Boolean(first && quoteAnswers(q, first)),
+      confidence: best?.score ?? 0,
+      rankedRight: answerable && Boolean(best && quoteAnswers(q, best)),
+      best: best?.text ?? '',
+      file: best?.source.file ?? null,
+    };
+  });
+}
+
 /**
  * How well the confidence tells a right answer from an unanswerable question, whatever the
  * threshold: the chance that a right answer (an answerable German question whose first quote

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, poolReports, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, poolReports, questionDetails, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
 import type { Article } from '../src/ingest.js';
 import { tempDir } from './helpers.js';
 
@@ -72,6 +72,24 @@ describe('thresholdSweep', () => {
     expect(mid?.report.answerable).toMatchObject({ quoteAt1: 1, quoteAt3: 1, falseAbstentions: 0 }); // the 0.4 quote is dropped
     expect(mid?.report.unanswerable.abstained).toBe(1);
     expect(high?.report.answerable).toMatchObject({ quoteAt1: 0, falseAbstentions: 2 });
+  });
+});
+
+describe('questionDetails', () => {
+  it('puts each question\'s answer beside the same answer without a threshold', () => {
+    const scored = (text: string, file: string, score: number) => ({ text, score, source: { file } });
+    const qs = [question('f1', 'fact', ['315 Flugzeuge'], ['a']), question('f2', 'fact', ['Kosmodrom'], ['b']), question('u1', 'unanswerable')];
+    const right = scored('Russland hat 315 Flugzeuge verloren.', 'a.txt', 0.7);
+    const low = scored('Kim traf Putin im Kosmodrom.', 'b.txt', 0.4);
+    const near = scored('Die Grenze ist 19 Kilometer lang.', 'a.txt', 0.6);
+    const withThreshold: EvalAnswer[] = [{ found: true, quotes: [right] }, { found: false, quotes: [] }, { found: true, quotes: [near] }];
+    const without: EvalAnswer[] = [{ found: true, quotes: [right] }, { found: true, quotes: [low] }, { found: true, quotes: [near] }];
+    const [d1, d2, d3] = questionDetails('set.jsonl', qs, withThreshold, without);
+    expect(d1).toEqual({ set: 'set.jsonl', id: 'f1', kind: 'fact', q: 'Frage f1?', found: true, right: true, confidence: 0.7, rankedRight: true, best: right.text, file: 'a.txt' });
+    // abstained, but its best sentence was the answer: the threshold's miss
+    expect(d2).toMatchObject({ found: false, right: false, confidence: 0.4, rankedRight: true, file: 'b.txt' });
+    // an unanswerable question is never "right"
+    expect(d3).toMatchObject({ found: true, right: false, rankedRight: false, confidence: 0.6 });
   });
 });
 
