@@ -20,7 +20,7 @@ import { readCorpus } from '../src/ingest.js';
 import { createRetriever } from '../src/retrieve.js';
 import { HNSW_FILE, currentIndexFolder, openIndex } from '../src/store.js';
 import { writeTinyModel } from '../src/tinyModel.js';
-import { parseCli, scriptNodeArgs, usageExit } from './cli.js';
+import { isWholeNumber, parseCli, scriptNodeArgs, usageExit, wholeNumber } from './cli.js';
 import { writeSyntheticCorpus } from './synthetic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -33,9 +33,8 @@ const { values } = parseCli(USAGE, {
   },
 });
 const SIZES = (values.sizes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const badSize = SIZES.find((s) => s !== 'real' && !(Number.isInteger(Number(s)) && Number(s) > 0));
-if (badSize !== undefined || SIZES.length === 0) usageExit(USAGE, `--sizes takes "real" and article counts, comma-separated; got "${values.sizes}"`);
-if (!(Number.isInteger(Number(values.repeat)) && Number(values.repeat) > 0)) usageExit(USAGE, `--repeat must be a whole number ≥ 1, got "${values.repeat}"`);
+if (SIZES.length === 0 || SIZES.some((s) => s !== 'real' && !isWholeNumber(s, 1))) usageExit(USAGE, `--sizes takes "real" and article counts, comma-separated; got "${values.sizes}"`);
+const REPEAT = wholeNumber(USAGE, 'repeat', values.repeat ?? '', 1);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -266,14 +265,13 @@ async function main(): Promise<void> {
     } else {
       await createTransformersEmbedder({ modelId: model }); // fails here, with the reason, rather than in a child
     }
-    const repeat = Number(values.repeat);
     const results: Record<string, unknown>[] = [];
     for (const size of SIZES) {
       const corpus = path.join(tmp, `corpus-${size}`);
       if (size === 'real') cpSync(path.join(ROOT, 'corpus'), corpus, { recursive: true });
       else { mkdirSync(corpus); writeSyntheticCorpus(corpus, articles, Number(size), 42); }
-      // Big corpora are indexed once (minutes); small ones `repeat` times, reporting the median run.
-      const runs = Number(size) >= 10_000 ? 1 : repeat;
+      // Big corpora are indexed once (minutes); small ones `--repeat` times, reporting the median run.
+      const runs = Number(size) >= 10_000 ? 1 : REPEAT;
       const indexRuns: Array<Record<string, unknown>> = [];
       let data = '';
       for (let r = 0; r < runs; r++) {
@@ -286,7 +284,7 @@ async function main(): Promise<void> {
       const indexing = byTotal[Math.floor(byTotal.length / 2)] ?? {};
       log(`serving ${size} …`);
       const serving = (await runChild(['--child', 'serve', '--data', data, '--model', model])).json;
-      const cold = median(Array.from({ length: repeat }, () => coldStartMs(data, model)));
+      const cold = median(Array.from({ length: REPEAT }, () => coldStartMs(data, model)));
       results.push({ size, synthetic: size !== 'real', indexing, indexRuns: runs, serving, coldStartMs: round(cold, 0) });
       rmSync(corpus, { recursive: true, force: true });
       if (currentIndexFolder(data)) openIndex(data, { modelId: model }).close(); // still loadable

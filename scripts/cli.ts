@@ -38,6 +38,18 @@ export function parseCli<T extends ParseArgsConfig>(usage: string, config: T): P
   }
 }
 
+/** `raw` is a whole number of at least `min` ("12", not "12.5", "x" or ""). */
+export function isWholeNumber(raw: string, min: number): boolean {
+  const n = Number(raw);
+  return raw.trim() !== '' && Number.isInteger(n) && n >= min;
+}
+
+/** The value of `--flag` as a whole number of at least `min`; otherwise the script stops with the usage (exit 2). */
+export function wholeNumber(usage: string, flag: string, raw: string, min: number): number {
+  if (!isWholeNumber(raw, min)) usageExit(usage, `--${flag} must be a whole number ≥ ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
 /** The one way a script turns down its arguments: the problem, the usage, exit code 2. */
 export function usageExit(usage: string, problem: string): never {
   process.stderr.write(`error: ${problem}\n${usage}\n`);

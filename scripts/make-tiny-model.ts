@@ -8,19 +8,14 @@ import path from 'node:path';
 import { loadEnv } from './env.js';
 import { readCorpus } from '../src/ingest.js';
 import { writeTinyModel } from '../src/tinyModel.js';
-import { parseCli, usageExit } from './cli.js';
+import { parseCli, usageExit, wholeNumber } from './cli.js';
 
 const USAGE = 'Usage: npm run make-tiny-model -- --out DIR [--corpus DIR] [--dim 384] [--layers N [--heads 12] [--intermediate 1536]]';
 const { values } = parseCli(USAGE, {
   options: { out: { type: 'string' }, corpus: { type: 'string' }, dim: { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' }, intermediate: { type: 'string' } },
 });
 const config = loadEnv();
-const count = (name: string, raw: string | undefined): number | undefined => {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) usageExit(USAGE, `--${name} must be a whole number ≥ 0, got "${raw}"`);
-  return n;
-};
+const count = (name: string, raw: string | undefined): number | undefined => (raw === undefined ? undefined : wholeNumber(USAGE, name, raw, 0));
 if (!values.out) usageExit(USAGE, '--out DIR is required');
 const layers = count('layers', values.layers);
 const heads = count('heads', values.heads);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, readCli } from '../scripts/cli.js';
+import { UsageError, isWholeNumber, readCli } from '../scripts/cli.js';
 
 const config = { options: { data: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true } as const;
 
@@ -21,5 +21,11 @@ describe('command-line arguments', () => {
     expect(() => readCli(config, ['--bogus'])).toThrow("Unknown option '--bogus'");
     expect(() => readCli(config, ['--data'])).toThrow("Option '--data <value>' argument missing");
     expect(() => readCli({ options: {} }, ['frage'])).toThrow("Unexpected argument 'frage'");
+  });
+
+  it('takes whole numbers only, from a minimum', () => {
+    expect(isWholeNumber('3', 1)).toBe(true);
+    expect(isWholeNumber('0', 0)).toBe(true);
+    for (const bad of ['0', '1.5', 'x', '', ' ', '-2']) expect(isWholeNumber(bad, 1), bad).toBe(false);
   });
 });
