@@ -14,7 +14,7 @@ import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
 import { DEFAULT_ANSWER } from '../src/answer.js';
 import { createEngine, type Engine } from '../src/engine.js';
 import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, bm25SentenceBaseline, loadQuestions, poolReports, questionDetails, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, type QuestionDetail, bm25SentenceBaseline, loadQuestions, poolReports, questionDetails, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
 import { answerJson } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -79,30 +79,36 @@ try {
 
   const results: Row[] = [];
   const unthresholded: Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }> = [];
-  const details: string[] = [];
+  const details: QuestionDetail[] = [];
   const questionsOf = new Map(sets.map((file) => [file, loadQuestions(file)]));
   for (const file of sets) {
     const questions = questionsOf.get(file) ?? [];
     let defaults: EvalAnswer[] = [];
+    let withoutThreshold: EvalAnswer[] = [];
     for (const c of configs) {
       const answers: EvalAnswer[] = [];
       for (const q of questions) answers.push(c.engine ? answerJson(await c.engine.answer(q.q)) : (c.baseline as (q: string) => EvalAnswer)(q.q));
       results.push({ set: path.basename(file), config: c.name, report: scoreAnswers(questions, answers, byFile) });
-      if (c.name === NEVER_ABSTAINS) unthresholded.push({ questions, answers });
+      if (c.name === NEVER_ABSTAINS) {
+        unthresholded.push({ questions, answers });
+        withoutThreshold = answers;
+      }
       if (c === configs[0]) defaults = answers;
     }
-    for (const d of questionDetails(path.basename(file), questions, defaults, unthresholded.at(-1)?.answers ?? [])) details.push(JSON.stringify(d));
+    details.push(...questionDetails(path.basename(file), questions, defaults, withoutThreshold));
   }
   // The threshold was calibrated with the tiny model; with another model, this says where to put it.
   const sweep = thresholdSweep(unthresholded, [0.3, 0.34, 0.38, 0.42, 0.44, 0.46, 0.48, 0.5, 0.52, 0.56, 0.6], byFile);
   for (const c of configs) c.engine?.close();
-  if (values.details) writeFileSync(values.details, details.length ? `${details.join('\n')}\n` : '');
+  if (values.details) writeFileSync(values.details, details.map((d) => `${JSON.stringify(d)}\n`).join(''));
+  // Threshold-free: can the confidence tell right answers from unanswerable questions at all?
+  const separations = { all: separation(details), bySet: Object.fromEntries(sets.map((f) => [path.basename(f), separation(details.filter((d) => d.set === path.basename(f)))])) };
   // All sets together: one number that 30-question sets, each ±15 points, cannot give.
   const pooled = sets.length > 1 ? configs.map((c) => ({ set: 'all sets', config: c.name, report: poolReports(results.filter((r) => r.config === c.name).map((r) => r.report)) })) : [];
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled, thresholds: sweep.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })),
-      separation: { all: separation(unthresholded), bySet: Object.fromEntries(sets.map((f, i) => [path.basename(f), separation(unthresholded.slice(i, i + 1))])) } })}\n`);
+      separation: separations })}\n`);
   } else {
     process.stdout.write(`Model: ${modelNote}\nCorpus: ${corpusDir} (${articles.length} articles)\n`);
     for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), questionsOf.get(file) ?? []);
@@ -121,10 +127,9 @@ try {
     const row = ({ threshold, report: r }: (typeof sweep)[number]) =>
       `${threshold.toFixed(2)}${threshold === DEFAULT_ANSWER.minScore ? '*' : ' '} ${pct(r.answerable.quoteAt1, r.answerable.questions)} ${pct(r.answerable.falseAbstentions, r.answerable.questions)} ${pct(r.unanswerable.abstained, r.unanswerable.questions)}`;
     process.stdout.write(`\nabstention threshold (* = the default; all ${sets.length} sets): quote@1 de | false abst | abstain\n${sweep.map(row).join('\n')}\n`);
-    // Threshold-free: can the confidence tell right answers from unanswerable questions at all?
     const auc = (s: ReturnType<typeof separation>) => (s ? `${s.auc.toFixed(2)} (${s.right} right, ${s.unanswerable} unanswerable)` : '–');
-    process.stdout.write(`\nseparation (chance that a right answer scores above an unanswerable question; 0.5 = no threshold helps, 1 = one separates them): all sets ${auc(separation(unthresholded))}\n`);
-    sets.forEach((file, i) => process.stdout.write(`  ${path.basename(file).padEnd(28)} ${auc(separation(unthresholded.slice(i, i + 1)))}\n`));
+    process.stdout.write(`\nseparation (chance that a right answer scores above an unanswerable question; 0.5 = no threshold helps, 1 = one separates them): all sets ${auc(separations.all)}\n`);
+    for (const [set, s] of Object.entries(separations.bySet)) process.stdout.write(`  ${set.padEnd(28)} ${auc(s)}\n`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -199,21 +199,14 @@ export function questionDetails(set: string, questions: readonly EvalQuestion[],
 
 /**
  * How well the confidence tells a right answer from an unanswerable question, whatever the
- * threshold: the chance that a right answer (an answerable German question whose first quote
- * holds a gold phrase) scores above an unanswerable question (ties count half), i.e. the area
- * under the ROC curve, from answers made without a threshold. 0.5: no threshold can separate
- * them; 1: some threshold separates them perfectly. null without both kinds.
+ * threshold: the chance that a right answer (an answerable German question whose best sentence
+ * without a threshold holds a gold phrase) scores above an unanswerable question (ties count
+ * half), i.e. the area under the ROC curve. 0.5: no threshold can separate them; 1: some
+ * threshold separates them perfectly. null without both kinds.
  */
-export function separation(sets: ReadonlyArray<{ questions: readonly EvalQuestion[]; answers: readonly EvalAnswer[] }>): { auc: number; right: number; unanswerable: number } | null {
-  const right: number[] = [];
-  const unanswerable: number[] = [];
-  for (const { questions, answers } of sets) {
-    questions.forEach((q, i) => {
-      const first = answers[i]?.quotes[0];
-      if (q.kind === 'unanswerable') unanswerable.push(first?.score ?? 0);
-      else if (q.kind !== 'crosslingual' && first && quoteAnswers(q, first)) right.push(first.score ?? 0);
-    });
-  }
+export function separation(details: readonly QuestionDetail[]): { auc: number; right: number; unanswerable: number } | null {
+  const right = details.filter((d) => d.kind !== 'unanswerable' && d.kind !== 'crosslingual' && d.rankedRight).map((d) => d.confidence);
+  const unanswerable = details.filter((d) => d.kind === 'unanswerable').map((d) => d.confidence);
   if (right.length === 0 || unanswerable.length === 0) return null;
   let wins = 0;
   for (const r of right) for (const u of unanswerable) wins += r > u ? 1 : r === u ? 0.5 : 0;

@@ -111,8 +111,9 @@ describe('separation', () => {
       { found: false, quotes: [] }, // no sentence at all: 0
     ];
     // 0.7 beats all three; 0.5 loses to 0.6, ties 0.5, beats 0: (3 + 1.5) / 6
-    expect(separation([{ questions: qs, answers }])).toEqual({ auc: 0.75, right: 2, unanswerable: 3 });
-    expect(separation([{ questions: qs.slice(0, 2), answers: answers.slice(0, 2) }])).toBeNull();
+    const details = questionDetails('set.jsonl', qs, answers, answers);
+    expect(separation(details)).toEqual({ auc: 0.75, right: 2, unanswerable: 3 });
+    expect(separation(details.slice(0, 2))).toBeNull();
   });
 });
 
