@@ -71,6 +71,7 @@ try {
     { name: 'hybrid, no compound splitting', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false }) },
     // Ranking alone, comparable with the baseline, which never abstains either.
     { name: NEVER_ABSTAINS, engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { minScore: 0 } }) },
+    { name: 'hybrid, no state check', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { stateCheck: false } }) },
     { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
     { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
     { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },

@@ -7,6 +7,7 @@ import type { StoredArticle, StoredSentence } from './db.js';
 import type { Embedder } from './embed.js';
 import { InputError } from './errors.js';
 import type { Retrieval, Retriever } from './retrieve.js';
+import { statesAskedAbout, statesIn } from './states.js';
 import type { Synonyms } from './synonyms.js';
 import type { LoadedIndex } from './store.js';
 import { type QuestionTerm, type Token, stem, tokenize, wordRoot } from './text.js';
@@ -75,6 +76,11 @@ export interface AnswerSettings {
    * compounds (Raketen ⊂ Kurzstreckenraketen, Satellitenstarts ⊃ Satelliten).
    */
   readonly subwordMatch: boolean;
+  /**
+   * Take coverage away from a sentence that names states but not one the question names (asked
+   * about the Ukraine, it speaks of Russia): see src/states.ts.
+   */
+  readonly stateCheck: boolean;
   /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
   readonly weights: Weights;
   /**
@@ -100,6 +106,7 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   maxQuotes: 3,
   maxQuestionChars: 1000,
   subwordMatch: true,
+  stateCheck: true,
   weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 },
   crossLingualWeights: { lexical: 0.15, dense: 0.7, chunk: 0.15 },
   explain: false,
@@ -118,6 +125,8 @@ interface Candidate {
   readonly stems: string[];
   /** wordRoot of each stem, computed on first use. */
   roots?: string[];
+  /** The states the sentence names (src/states.ts), worked out on first use. */
+  states?: Set<string>;
   lexical: number;
   /** Question stems that earned nothing from this sentence or its neighbours. */
   unmatched: string[];
@@ -159,10 +168,20 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const byId = new Map(candidates.map((c) => [c.sentence.id, c]));
       const neighbours = (c: Candidate) =>
         [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
-          .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row)
-          .flatMap((n) => n.stems);
+          .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row);
       const forms = termForms(terms, synonyms, retrieval.parts);
-      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c));
+      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems));
+      const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
+      if (asked.size > 0) {
+        const around = (c: Candidate) => (): Set<string> => {
+          const text = c.article.text;
+          const near = index.store
+            .sentencesOf(c.article.row, c.sentence.id - STATE_CONTEXT, c.sentence.id + STATE_CONTEXT)
+            .filter((x) => x.paragraph === c.sentence.paragraph && x.id !== c.sentence.id);
+          return statesIn(near.flatMap((x) => tokenize(text.slice(x.start, x.end))));
+        };
+        for (const c of candidates) if (aboutOtherStates(asked, c, around(c))) c.lexical *= 1 - STATE_PENALTY;
+      }
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
         for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
@@ -393,6 +412,33 @@ function lexicalCoverage(
     else if (!tokens.some((t) => isNumber(t) || TIME_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
   }
   return coverage;
+}
+
+/** Share of the word coverage lost by a sentence about other states than the question's. */
+const STATE_PENALTY = 0.5;
+
+/**
+ * Sentences on either side (same paragraph) where a state the question names may stand instead:
+ * "So meldete Generalstab der ukrainischen Streitkräfte …" two sentences before the list of
+ * Russia's losses makes the list an answer to "Wie viele Drohnen hat die Ukraine zerstört?".
+ * One sentence was measured to turn away one answerable question more; four changed nothing.
+ */
+const STATE_CONTEXT = 2;
+
+/**
+ * The sentence names states, and a state the question asks about is neither among them nor in
+ * the sentences around it: it answers about another country ("Wie viele Panzer hat Nordkorea?" →
+ * "… habe Russland 4.313 Panzer … verloren"). A sentence that names no state may speak of the
+ * question's by a pronoun ("das Land"), and is left alone. `around` reads the store, so it is
+ * called only for a sentence that lacks a state the question asks about.
+ */
+function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () => Set<string>): boolean {
+  c.states ??= statesIn(c.tokens);
+  if (c.states.size === 0) return false;
+  const missing = [...asked].filter((s) => !c.states?.has(s));
+  if (missing.length === 0) return false;
+  const near = around();
+  return missing.some((s) => !near.has(s));
 }
 
 /** Share of a question term's weight earned by a synonym of it. */

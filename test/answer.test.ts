@@ -241,6 +241,64 @@ describe('sentence evidence beyond exact stems', () => {
   });
 });
 
+describe('a sentence about another country than the question asks about', () => {
+  const article = [
+    'Polen hat im vergangenen Jahr 250 Panzer aus Südkorea gekauft.',
+    '',
+    'Nach Angaben des ukrainischen Generalstabs verlor Russland im Mai viele Soldaten. Allein in einer Woche seien es 900 gewesen. Außerdem habe Russland 40 Panzer verloren.',
+    '',
+    'Die Armee des Landes ist klein.',
+  ].join('\n');
+  let checked: Engine;
+  let unchecked: Engine;
+
+  beforeAll(async () => {
+    const corpus = path.join(tempDir(), 'corpus');
+    mkdirSync(corpus);
+    writeFileSync(path.join(corpus, 'armeen.txt'), article);
+    const dir = tempDir();
+    await buildIndex({ corpusDir: corpus, dataDir: dir, embedder: null });
+    checked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true } });
+    unchecked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck: false } });
+  });
+
+  /** The lexical coverage of the candidate sentence starting with `start`, with and without the state check. */
+  async function coverage(question: string, start: string): Promise<[number, number]> {
+    const of = async (engine: Engine) => (await engine.answer(question)).ranking?.find((r) => r.text.startsWith(start))?.lexical ?? Number.NaN;
+    return [await of(checked), await of(unchecked)];
+  }
+
+  it('loses half its word coverage when it names other states and not the one asked about', async () => {
+    const [withCheck, without] = await coverage('Wie viele Panzer hat Ungarn gekauft?', 'Polen hat');
+    expect(without).toBeGreaterThan(0.3);
+    expect(withCheck).toBeCloseTo(without * 0.5, 2);
+    const [same, sameWithout] = await coverage('Wie viele Panzer hat Polen gekauft?', 'Polen hat');
+    expect(same).toBe(sameWithout);
+  });
+
+  it('keeps it when the state asked about stands up to two sentences before, or only as the source of a figure', async () => {
+    const [withCheck, without] = await coverage('Wie viele Panzer hat die Ukraine zerstört?', 'Außerdem habe Russland');
+    expect(withCheck).toBe(without);
+    const [sourced, sourcedWithout] = await coverage('Wie viele Panzer verlor Russland laut ukrainischem Generalstab?', 'Außerdem habe Russland');
+    expect(sourced).toBe(sourcedWithout);
+  });
+
+  it('keeps it when the sentence names no state (it may mean the one asked about)', async () => {
+    const [withCheck, without] = await coverage('Wie groß ist die Armee von Ungarn?', 'Die Armee des Landes');
+    expect(without).toBeGreaterThan(0);
+    expect(withCheck).toBe(without);
+  });
+
+  it('turns a near-topic question about another country into an abstention on the real corpus', async () => {
+    const q = 'Wie viele Panzer hat Nordkorea?'; // the articles count Russia's tanks, not North Korea's
+    const withoutCheck = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { stateCheck: false } });
+    expect((await withoutCheck.answer(q)).found).toBe(true);
+    withoutCheck.close();
+    expect((await hybrid.answer(q)).found).toBe(false);
+    expect((await hybrid.answer('Wie viele Panzer hat Russland verloren?')).quotes[0]?.text).toContain('4.313 Panzer');
+  });
+});
+
 describe('abstention does not depend on where a model puts unrelated texts', () => {
   it('a model whose cosines all sit high (like E5) abstains and answers like the tiny one', async () => {
     // Shift every vector towards one fixed direction: unrelated texts now have cosine ~0.9, as

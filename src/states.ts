@@ -1,0 +1,167 @@
+/**
+ * Which states a text names, in German or English: by name, adjective, inhabitants or capital
+ * ("Russland", "russischen", "Russen", "Moskau", "Kreml" → RU). The answerer uses it to notice a
+ * question about one country answered with a sentence about another ("Wie viele Panzer hat die
+ * *Ukraine* verloren?" → "… habe *Russland* 4.313 Panzer … verloren"): word evidence alone scores
+ * that as an answer. Pure data and lookups, no I/O.
+ */
+import type { Token } from './text.js';
+
+/**
+ * One line per state: its code, then the beginnings of lower-cased words that name it; a form
+ * written `=form` must be the whole word. Beginnings cover inflection and compounds
+ * ("nordkorea" → Nordkoreas, nordkoreanischen, Nordkorea-Experte). Ambiguous forms are left out
+ * ("Korea", "Georgia", "Guinea"), and short ones are whole words only.
+ */
+const STATES = `
+RU russland russisch russe russen russin =russia =russian =russians moskau =moscow kreml =kremlin
+UA ukrain kiew =kyiv =kiev
+KP nordkorea pjöngjang =pyongyang
+KR südkorea seoul
+CN china chines peking =beijing
+JP japan tokio =tokyo
+US =usa =us amerika washington vereinigte·staaten weiße·haus
+DE deutschland deutsch =germany =german =germans =berlin
+FR frankreich französisch franzose franzos =france =french =paris
+GB großbritannien britisch brite briten =britain =british vereinigte·königreich =london
+IT italien =italy =rome =rom
+ES spanien spanisch spanier =spain =spanish =madrid
+PL polen polnisch =poland =polish warschau =warsaw
+BY belarus weißrussland belarussisch weißrussisch =minsk
+IR =iran iranisch =iranian teheran =tehran
+IQ =irak =iraq irakisch =iraqi bagdad =baghdad
+SY syrien syrisch =syria =syrian damaskus =damascus
+IL israel =jerusalem
+TR türkei türkisch =turkey =turkish ankara
+IN indien =india =indian =inder indisch neu-delhi =delhi
+PK pakistan islamabad
+AF afghanistan kabul
+SA saudi-arabien saudi riad =riyadh
+EG ägypten ägyptisch =egypt =egyptian kairo =cairo
+KZ kasachstan kasachisch astana
+GE georgien georgisch tiflis =tbilisi
+AM armenien armenisch eriwan =yerevan
+AZ aserbaidschan aserbaidschanisch =azerbaijan baku
+MD moldau moldawien moldauisch =moldova chișinău kischinau
+RO rumänien rumänisch =romania =romanian bukarest =bucharest
+HU ungarn ungarisch =hungary =hungarian budapest
+CZ tschechien tschechisch =czech prag =prague
+SK slowakei slowakisch =slovakia bratislava
+AT österreich =austria wien =vienna
+CH schweiz =switzerland
+NL niederlande niederländisch holland holländisch =netherlands =dutch =amsterdam den·haag
+BE belgien belgisch =belgium brüssel =brussels
+SE schweden schwedisch =sweden =swedish stockholm
+FI finnland finnisch =finland =finnish helsinki
+NO norwegen norwegisch =norway =norwegian =oslo
+DK dänemark dänisch =denmark =danish kopenhagen =copenhagen
+EE estland estnisch =estonia tallinn
+LV lettland lettisch =latvia =riga
+LT litauen litauisch =lithuania vilnius
+RS serbien serbisch =serbia =serbian belgrad =belgrade
+GR griechenland griechisch =greece =greek athen
+CA kanada kanadisch =canada =canadian ottawa
+MX mexiko mexikanisch =mexico
+BR brasilien brasilianisch =brazil brasília brasilia
+AU australien australisch =australia canberra
+VN vietnam hanoi
+TW taiwan taipeh =taipei
+MN mongolei mongolisch =mongolia ulaanbaatar ulan·bator
+SG singapur =singapore
+ID indonesien indonesisch =indonesia jakarta
+PH philippinen philippinisch =philippines manila
+TH thailand thailändisch bangkok
+MM myanmar =burma birma
+LA =laos laotisch vientiane
+KH kambodscha =cambodia phnom
+MY malaysia kuala
+ZA südafrika =pretoria
+NG nigeria abuja
+ET äthiopien =ethiopia addis
+SD =sudan sudanesisch khartum =khartoum
+LY libyen libysch =libya tripolis =tripoli
+ML =mali malisch bamako
+NE =niger nigrisch niamey
+VE venezuela caracas
+CU =kuba =cuba kubanisch havanna =havana
+AR argentinien argentinisch =argentina buenos
+CL =chile chilenisch santiago
+LB libanon libanesisch =lebanon beirut
+JO jordanien jordanisch =jordan amman
+QA =katar =qatar katarisch doha
+AE emirate =uae abu·dhabi dubai
+YE jemen jemenitisch =yemen sanaa
+PS palästin =gaza westjordanland
+CY zypern zyprisch =cyprus nikosia
+`;
+
+/** Lower-cased words → the state they name: whole words, beginnings of words, two-word names. */
+interface Gazetteer {
+  readonly whole: ReadonlyMap<string, string>;
+  /** Beginnings by their first three letters, longest first ("südkorea" before any shorter one). */
+  readonly beginnings: ReadonlyMap<string, readonly (readonly [string, string])[]>;
+  /** "vereinigte·staaten": each word's beginning, by the first word's first three letters. */
+  readonly pairs: ReadonlyMap<string, readonly (readonly [string, string, string])[]>;
+}
+
+const KEY = 3;
+
+function parseStates(table: string): Gazetteer {
+  const whole = new Map<string, string>();
+  const beginnings = new Map<string, [string, string][]>();
+  const pairs = new Map<string, [string, string, string][]>();
+  const add = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
+  for (const line of table.split('\n')) {
+    const [code, ...forms] = line.trim().split(/\s+/);
+    if (!code) continue;
+    for (const form of forms) {
+      const [first = '', second] = form.split('·');
+      if (first.length < KEY && !first.startsWith('=')) throw new Error(`states: "${form}" is too short to be a beginning`);
+      if (second !== undefined) add(pairs, first.slice(0, KEY), [first, second, code]);
+      else if (first.startsWith('=')) whole.set(first.slice(1), code);
+      else add(beginnings, first.slice(0, KEY), [first, code]);
+    }
+  }
+  for (const list of beginnings.values()) list.sort((a, b) => b[0].length - a[0].length);
+  return { whole, beginnings, pairs };
+}
+
+const GAZETTEER = parseStates(STATES);
+
+/** The state a lower-cased word (with the word after it, for two-word names) names, or undefined. */
+export function stateOf(word: string, next = ''): string | undefined {
+  const key = word.slice(0, KEY);
+  for (const [first, second, code] of GAZETTEER.pairs.get(key) ?? []) if (word.startsWith(first) && next.startsWith(second)) return code;
+  const exact = GAZETTEER.whole.get(word);
+  if (exact) return exact;
+  for (const [beginning, code] of GAZETTEER.beginnings.get(key) ?? []) if (word.startsWith(beginning)) return code;
+  return undefined;
+}
+
+/** The states the tokens name. */
+export function statesIn(tokens: readonly Token[]): Set<string> {
+  const found = new Set<string>();
+  tokens.forEach((t, i) => {
+    const code = stateOf(t.text, tokens[i + 1]?.text);
+    if (code) found.add(code);
+  });
+  return found;
+}
+
+/** Nouns for where a claim comes from: "nach ukrainischen Angaben", "russischen Quellen zufolge". */
+const SOURCE_NOUN = /^(angaben|quellen|berichten|medienberichten|schätzungen|darstellung|zählung)$/u;
+
+/**
+ * The states a question asks about: not those it only names as the source of a figure ("laut
+ * ukrainischem Generalstab", "nach ukrainischen Angaben"), which the answer need not repeat.
+ */
+export function statesAskedAbout(tokens: readonly Token[]): Set<string> {
+  const found = new Set<string>();
+  tokens.forEach((t, i) => {
+    const code = stateOf(t.text, tokens[i + 1]?.text);
+    if (!code) return;
+    const attributed = tokens.slice(Math.max(0, i - 3), i).some((b) => b.text === 'laut') || SOURCE_NOUN.test(tokens[i + 1]?.text ?? '');
+    if (!attributed) found.add(code);
+  });
+  return found;
+}
