@@ -7,7 +7,7 @@ import type { StoredArticle, StoredSentence } from './db.js';
 import type { Embedder } from './embed.js';
 import { InputError } from './errors.js';
 import type { Retrieval, Retriever } from './retrieve.js';
-import { statesAskedAbout, statesIn } from './states.js';
+import { stateOfStem, statesAskedAbout, statesIn } from './states.js';
 import type { Synonyms } from './synonyms.js';
 import type { LoadedIndex } from './store.js';
 import { type QuestionTerm, type Token, stem, tokenize, wordRoot } from './text.js';
@@ -169,7 +169,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const neighbours = (c: Candidate) =>
         [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
           .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row);
-      const forms = termForms(terms, synonyms, retrieval.parts);
+      const forms = termForms(terms, synonyms, retrieval.parts, settings.stateCheck);
       for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems));
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
@@ -358,13 +358,16 @@ interface TermForms {
   readonly heads: readonly string[];
   /** The roots of its known parts when it is a compound the index does not know (Retrieval.parts). */
   readonly parts: readonly string[];
+  /** The state it names (Pjöngjang → KP), when the state check is on. */
+  readonly state?: string;
 }
 
-function termForms(terms: readonly QuestionTerm[], synonyms: Synonyms | null, parts: ReadonlyMap<string, readonly string[]>): Map<string, TermForms> {
+function termForms(terms: readonly QuestionTerm[], synonyms: Synonyms | null, parts: ReadonlyMap<string, readonly string[]>, states: boolean): Map<string, TermForms> {
   return new Map(terms.map((t) => {
     const alternatives = synonyms?.of(t.stem) ?? new Set<string>();
     const known = (parts.get(t.stem) ?? []).map(wordRoot);
-    return [t.stem, { root: wordRoot(t.stem), synonyms: alternatives, heads: [...alternatives].filter((a) => a.length >= 4), parts: known }];
+    const state = states ? stateOfStem(t.stem) : undefined;
+    return [t.stem, { root: wordRoot(t.stem), synonyms: alternatives, heads: [...alternatives].filter((a) => a.length >= 4), parts: known, ...(state ? { state } : {}) }];
   }));
 }
 
@@ -394,6 +397,7 @@ function lexicalCoverage(
     else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
     else if (parts > 0) got += SUBWORD_WEIGHT * parts * w;
     else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
+    else if (f?.state && (c.states ??= statesIn(c.tokens)).has(f.state)) got += STATE_NAME_WEIGHT * w;
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
   }
@@ -413,6 +417,9 @@ function lexicalCoverage(
   }
   return coverage;
 }
+
+/** Share of a question term's weight earned by another name of the same state (Pjöngjang ~ Nordkorea, russisch ~ Moskau). */
+const STATE_NAME_WEIGHT = 1;
 
 /** Share of the word coverage lost by a sentence about other states than the question's. */
 const STATE_PENALTY = 0.5;

@@ -128,13 +128,26 @@ function parseStates(table: string): Gazetteer {
 
 const GAZETTEER = parseStates(STATES);
 
+/** Snowball's stems fold umlauts and ß (Pjöngjang → pjongjang): the same table, folded, for stems. */
+const fold = (text: string) => text.replace(/ä/g, 'a').replace(/ö/g, 'o').replace(/ü/g, 'u').replace(/ß/g, 'ss');
+const FOLDED = parseStates(fold(STATES));
+
+/** The state a stem (from text.stem) names, or undefined: "pjongjang" → KP, "russisch" → RU. */
+export function stateOfStem(stemmed: string): string | undefined {
+  return lookup(FOLDED, stemmed, '');
+}
+
 /** The state a lower-cased word (with the word after it, for two-word names) names, or undefined. */
 export function stateOf(word: string, next = ''): string | undefined {
+  return lookup(GAZETTEER, word, next);
+}
+
+function lookup(gazetteer: Gazetteer, word: string, next: string): string | undefined {
   const key = word.slice(0, KEY);
-  for (const [first, second, code] of GAZETTEER.pairs.get(key) ?? []) if (word.startsWith(first) && next.startsWith(second)) return code;
-  const exact = GAZETTEER.whole.get(word);
+  for (const [first, second, code] of gazetteer.pairs.get(key) ?? []) if (word.startsWith(first) && next.startsWith(second)) return code;
+  const exact = gazetteer.whole.get(word);
   if (exact) return exact;
-  for (const [beginning, code] of GAZETTEER.beginnings.get(key) ?? []) if (word.startsWith(beginning)) return code;
+  for (const [beginning, code] of gazetteer.beginnings.get(key) ?? []) if (word.startsWith(beginning)) return code;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stateOf, statesAskedAbout, statesIn } from '../src/states.js';
-import { tokenize } from '../src/text.js';
+import { stateOf, stateOfStem, statesAskedAbout, statesIn } from '../src/states.js';
+import { stem, tokenize } from '../src/text.js';
 
 const states = (text: string) => [...statesIn(tokenize(text))].sort();
 const asked = (text: string) => [...statesAskedAbout(tokenize(text))].sort();
@@ -27,6 +27,14 @@ describe('states a text names', () => {
     expect(stateOf('nordkoreas')).toBe('KP');
     expect(stateOf('korea')).toBeUndefined();
     expect(stateOf('koreakrieg')).toBeUndefined();
+  });
+
+  it('stems, whose umlauts Snowball folds, name the same states', () => {
+    expect(stem('pjöngjang')).toBe('pjongjang');
+    expect(stateOfStem(stem('pjöngjang'))).toBe('KP');
+    expect(stateOfStem(stem('südkoreas'))).toBe('KR');
+    expect(stateOfStem(stem('türkischen'))).toBe('TR');
+    expect(stateOfStem(stem('panzer'))).toBeUndefined();
   });
 
   it('ordinary words are not states', () => {
