@@ -173,14 +173,8 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems));
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
-        const around = (c: Candidate) => (): Set<string> => {
-          const text = c.article.text;
-          const near = index.store
-            .sentencesOf(c.article.row, c.sentence.id - STATE_CONTEXT, c.sentence.id + STATE_CONTEXT)
-            .filter((x) => x.paragraph === c.sentence.paragraph && x.id !== c.sentence.id);
-          return statesIn(near.flatMap((x) => tokenize(text.slice(x.start, x.end))));
-        };
-        for (const c of candidates) if (aboutOtherStates(asked, c, around(c))) c.lexical *= 1 - STATE_PENALTY;
+        const around = statesAround(index, candidates);
+        for (const c of candidates) if (aboutOtherStates(asked, c, () => around(c))) c.lexical *= 1 - STATE_PENALTY;
       }
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
@@ -446,6 +440,32 @@ function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () =
   if (missing.length === 0) return false;
   const near = around();
   return missing.some((s) => !near.has(s));
+}
+
+/**
+ * The states named in the sentences up to STATE_CONTEXT before or after a candidate, in its
+ * paragraph. Reads each article's stretch of sentences once per question, and works out each
+ * sentence's states once.
+ */
+function statesAround(index: LoadedIndex, candidates: readonly Candidate[]): (c: Candidate) => Set<string> {
+  const stretches = new Map<number, StoredSentence[]>();
+  const named = new Map<number, Set<string>>();
+  return (c) => {
+    let stretch = stretches.get(c.article.row);
+    if (!stretch) {
+      const ids = candidates.filter((x) => x.article.row === c.article.row).map((x) => x.sentence.id);
+      stretch = index.store.sentencesOf(c.article.row, Math.min(...ids) - STATE_CONTEXT, Math.max(...ids) + STATE_CONTEXT);
+      stretches.set(c.article.row, stretch);
+    }
+    const found = new Set<string>();
+    for (const x of stretch) {
+      if (x.id === c.sentence.id || Math.abs(x.id - c.sentence.id) > STATE_CONTEXT || x.paragraph !== c.sentence.paragraph) continue;
+      let states = named.get(x.id);
+      if (!states) named.set(x.id, (states = statesIn(tokenize(c.article.text.slice(x.start, x.end)))));
+      for (const state of states) found.add(state);
+    }
+    return found;
+  };
 }
 
 /** Share of a question term's weight earned by a synonym of it. */
