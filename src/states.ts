@@ -5,7 +5,7 @@
  * *Ukraine* verloren?" → "… habe *Russland* 4.313 Panzer … verloren"): word evidence alone scores
  * that as an answer. Pure data and lookups, no I/O.
  */
-import type { Token } from './text.js';
+import { type Token, foldUmlauts } from './text.js';
 
 /**
  * One line per state: its code, then the beginnings of lower-cased words that name it; a form
@@ -129,8 +129,7 @@ function parseStates(table: string): Gazetteer {
 const GAZETTEER = parseStates(STATES);
 
 /** Snowball's stems fold umlauts and ß (Pjöngjang → pjongjang): the same table, folded, for stems. */
-const fold = (text: string) => text.replace(/ä/g, 'a').replace(/ö/g, 'o').replace(/ü/g, 'u').replace(/ß/g, 'ss');
-const FOLDED = parseStates(fold(STATES));
+const FOLDED = parseStates(foldUmlauts(STATES));
 
 /** The state a stem (from text.stem) names, or undefined: "pjongjang" → KP, "russisch" → RU. */
 export function stateOfStem(stemmed: string): string | undefined {

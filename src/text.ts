@@ -125,6 +125,11 @@ export function questionTerms(text: string): QuestionTerm[] {
   });
 }
 
+/** Umlauts and ß as Snowball's German stemmer writes them in stems (Pjöngjang → pjongjang). */
+export function foldUmlauts(text: string): string {
+  return text.replace(/ä/g, 'a').replace(/ö/g, 'o').replace(/ü/g, 'u').replace(/ß/g, 'ss');
+}
+
 /** Collapse runs of white space to one space: how gold substrings and quotes are compared. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isStopword, stem, tokenize } from './text.js';
+import { foldUmlauts, isStopword, stem, tokenize } from './text.js';
 
 export interface TinyModelOptions {
   /** Embedding dimension. 384 matches multilingual-e5-small. */
@@ -51,9 +51,8 @@ export function buildVocabulary(texts: readonly string[]): string[] {
 /** The part of the lower-cased word its stem covers (Snowball folds umlauts, the vocabulary must not). */
 function stemPrefix(word: string): string {
   const s = stem(word);
-  const fold = (x: string) => x.replace(/ä/g, 'a').replace(/ö/g, 'o').replace(/ü/g, 'u').replace(/ß/g, 'ss');
   for (let n = Math.min(word.length, s.length + 2); n >= 2; n--) {
-    if (fold(word.slice(0, n)) === s) return word.slice(0, n);
+    if (foldUmlauts(word.slice(0, n)) === s) return word.slice(0, n);
   }
   return word;
 }
