@@ -77,8 +77,9 @@ export interface AnswerSettings {
    */
   readonly subwordMatch: boolean;
   /**
-   * Take coverage away from a sentence that names states but not one the question names (asked
-   * about the Ukraine, it speaks of Russia): see src/states.ts.
+   * Read the states a question and a sentence name (src/states.ts): another name of the same
+   * state counts as the word (Peking ~ China), and a sentence about other states than the one
+   * asked about loses coverage (asked about the Ukraine, it speaks of Russia).
    */
   readonly stateCheck: boolean;
   /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
@@ -391,7 +392,7 @@ function lexicalCoverage(
     else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
     else if (parts > 0) got += SUBWORD_WEIGHT * parts * w;
     else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
-    else if (f?.state && (c.states ??= statesIn(c.tokens)).has(f.state)) got += STATE_NAME_WEIGHT * w;
+    else if (f?.state && (c.states ??= statesIn(c.tokens)).has(f.state)) got += w; // the same state by another name
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
   }
@@ -411,9 +412,6 @@ function lexicalCoverage(
   }
   return coverage;
 }
-
-/** Share of a question term's weight earned by another name of the same state (Pjöngjang ~ Nordkorea, russisch ~ Moskau). */
-const STATE_NAME_WEIGHT = 1;
 
 /** Share of the word coverage lost by a sentence about other states than the question's. */
 const STATE_PENALTY = 0.5;
