@@ -152,12 +152,7 @@ function lookup(gazetteer: Gazetteer, word: string, next: string): string | unde
 
 /** The states the tokens name. */
 export function statesIn(tokens: readonly Token[]): Set<string> {
-  const found = new Set<string>();
-  tokens.forEach((t, i) => {
-    const code = stateOf(t.text, tokens[i + 1]?.text);
-    if (code) found.add(code);
-  });
-  return found;
+  return namedStates(tokens, () => true);
 }
 
 /** Nouns for where a claim comes from: "nach ukrainischen Angaben", "russischen Quellen zufolge". */
@@ -168,12 +163,16 @@ const SOURCE_NOUN = /^(angaben|quellen|berichten|medienberichten|schätzungen|da
  * ukrainischem Generalstab", "nach ukrainischen Angaben"), which the answer need not repeat.
  */
 export function statesAskedAbout(tokens: readonly Token[]): Set<string> {
+  const attributed = (i: number) => tokens.slice(Math.max(0, i - 3), i).some((b) => b.text === 'laut') || SOURCE_NOUN.test(tokens[i + 1]?.text ?? '');
+  return namedStates(tokens, (i) => !attributed(i));
+}
+
+/** The states named by the tokens at the positions `keep` accepts. */
+function namedStates(tokens: readonly Token[], keep: (i: number) => boolean): Set<string> {
   const found = new Set<string>();
   tokens.forEach((t, i) => {
     const code = stateOf(t.text, tokens[i + 1]?.text);
-    if (!code) return;
-    const attributed = tokens.slice(Math.max(0, i - 3), i).some((b) => b.text === 'laut') || SOURCE_NOUN.test(tokens[i + 1]?.text ?? '');
-    if (!attributed) found.add(code);
+    if (code && keep(i)) found.add(code);
   });
   return found;
 }

@@ -31,6 +31,16 @@ beforeAll(async () => {
   lexical = createEngine({ dataDir: lexData, mode: 'lexical', embedder: null });
 });
 
+/** The data folder of an index (no model) of a corpus of one article. */
+async function lexicalIndexOf(file: string, text: string): Promise<string> {
+  const corpus = path.join(tempDir(), 'corpus');
+  mkdirSync(corpus);
+  writeFileSync(path.join(corpus, file), text);
+  const dataDir = tempDir();
+  await buildIndex({ corpusDir: corpus, dataDir, embedder: null });
+  return dataDir;
+}
+
 /** Share of the unanswerable questions the engine abstains on. */
 async function abstentionRate(engine: Engine, questions: readonly EvalQuestion[]): Promise<number> {
   const unanswerable = questions.filter((q) => q.kind === 'unanswerable');
@@ -164,12 +174,8 @@ describe('sentence evidence beyond exact stems', () => {
   let miniData: string;
 
   beforeAll(async () => {
-    const corpus = path.join(tempDir(), 'corpus');
-    mkdirSync(corpus);
-    writeFileSync(path.join(corpus, 'stadt.txt'), article);
-    const dir = tempDir();
+    const dir = await lexicalIndexOf('stadt.txt', article);
     miniData = dir;
-    await buildIndex({ corpusDir: corpus, dataDir: dir, embedder: null });
     engineWith = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, answer: { explain: true } });
     engineWithout = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true } });
   });
@@ -253,11 +259,7 @@ describe('a sentence about another country than the question asks about', () => 
   let unchecked: Engine;
 
   beforeAll(async () => {
-    const corpus = path.join(tempDir(), 'corpus');
-    mkdirSync(corpus);
-    writeFileSync(path.join(corpus, 'armeen.txt'), article);
-    const dir = tempDir();
-    await buildIndex({ corpusDir: corpus, dataDir: dir, embedder: null });
+    const dir = await lexicalIndexOf('armeen.txt', article);
     checked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true } });
     unchecked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck: false } });
   });
