@@ -26,14 +26,14 @@ FR frankreich französisch franzose franzos =france =french =paris
 GB großbritannien britisch brite briten =britain =british vereinigte·königreich =london
 IT italien =italy =rome =rom
 ES spanien spanisch spanier =spain =spanish =madrid
-PL polen polnisch =poland =polish warschau =warsaw
+PL =polen =polens polnisch =poland =polish warschau =warsaw
 BY belarus weißrussland belarussisch weißrussisch =minsk
 IR =iran iranisch =iranian teheran =tehran
 IQ =irak =iraq irakisch =iraqi bagdad =baghdad
 SY syrien syrisch =syria =syrian damaskus =damascus
 IL israel =jerusalem
 TR türkei türkisch =turkey =turkish ankara
-IN indien =india =indian =inder indisch neu-delhi =delhi
+IN =indien =indiens =india =indian =inder indisch neu-delhi =delhi
 PK pakistan islamabad
 AF afghanistan kabul
 SA saudi-arabien saudi riad =riyadh
@@ -45,9 +45,9 @@ AZ aserbaidschan aserbaidschanisch =azerbaijan baku
 MD moldau moldawien moldauisch =moldova chișinău kischinau
 RO rumänien rumänisch =romania =romanian bukarest =bucharest
 HU ungarn ungarisch =hungary =hungarian budapest
-CZ tschechien tschechisch =czech prag =prague
+CZ tschechien tschechisch =czech =prag =prags prager =prague
 SK slowakei slowakisch =slovakia bratislava
-AT österreich =austria wien =vienna
+AT österreich =austria =wien =wiens =vienna
 CH schweiz =switzerland
 NL niederlande niederländisch holland holländisch =netherlands =dutch =amsterdam den·haag
 BE belgien belgisch =belgium brüssel =brussels
@@ -59,7 +59,7 @@ EE estland estnisch =estonia tallinn
 LV lettland lettisch =latvia =riga
 LT litauen litauisch =lithuania vilnius
 RS serbien serbisch =serbia =serbian belgrad =belgrade
-GR griechenland griechisch =greece =greek athen
+GR griechenland griechisch =greece =greek =athen =athens
 CA kanada kanadisch =canada =canadian ottawa
 MX mexiko mexikanisch =mexico
 BR brasilien brasilianisch =brazil brasília brasilia
@@ -77,7 +77,7 @@ KH kambodscha =cambodia phnom
 MY malaysia kuala
 ZA südafrika =pretoria
 NG nigeria abuja
-ET äthiopien =ethiopia addis
+ET äthiopien =ethiopia =addis
 SD =sudan sudanesisch khartum =khartoum
 LY libyen libysch =libya tripolis =tripoli
 ML =mali malisch bamako
@@ -85,9 +85,9 @@ NE =niger nigrisch niamey
 VE venezuela caracas
 CU =kuba =cuba kubanisch havanna =havana
 AR argentinien argentinisch =argentina buenos
-CL =chile chilenisch santiago
+CL =chile chilenisch
 LB libanon libanesisch =lebanon beirut
-JO jordanien jordanisch =jordan amman
+JO jordanien jordanisch =amman
 QA =katar =qatar katarisch doha
 AE emirate =uae abu·dhabi dubai
 YE jemen jemenitisch =yemen sanaa

@@ -39,6 +39,9 @@ describe('states a text names', () => {
 
   it('ordinary words are not states', () => {
     expect(states('Wie viele Panzer hat die Armee verloren? Die Botschaft bleibt geschlossen, der Roman auch.')).toEqual([]);
+    // Words of the German thesaurus that began like a state's name before those forms were made whole words.
+    expect(states('pragmatisch Pragmatismus Polenta Indienststellung Addison Athene Ammann wienern')).toEqual([]);
+    expect(states('Prag Prager Polen Polens Indien Athen Wien')).toEqual(['AT', 'CZ', 'GR', 'IN', 'PL']);
   });
 
   it('a question asks about the states it names, not about the source of a figure', () => {
