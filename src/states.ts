@@ -93,6 +93,90 @@ AE emirate =uae abu·dhabi dubai
 YE jemen jemenitisch =yemen sanaa
 PS palästin =gaza westjordanland
 CY zypern zyprisch =cyprus nikosia
+PT portug =lisbon lissabon
+IE irland irisch =ireland =irish =dublin
+IS =island isländ =iceland reykjavik reykjavík
+LU luxemburg =luxembourg
+SI slowenien slowenisch =slovenia ljubljana
+HR kroatien kroatisch =croatia zagreb
+BA bosnien bosnisch =bosnia sarajevo
+ME montenegr podgorica
+AL albanien albanisch =albania tirana
+MK mazedon =macedonia skopje
+BG bulgarien bulgarisch =bulgaria
+XK kosovo kosovar pristina
+MT =malta maltes valletta
+VA vatikan =vatican
+LI liechtenstein
+MC =monaco monegass
+AD =andorra
+SM san·marino
+KW kuwait
+BH bahrain manama
+OM =oman omanisch maskat =muscat
+UZ usbek =uzbekistan taschkent =tashkent
+TM turkmen aschgabat
+KG kirgis bischkek
+TJ tadschik duschanbe
+BD bangladesch =bangladesh dhaka
+NP =nepal nepales kathmandu
+BT =bhutan
+LK sri·lanka =colombo
+MV malediv
+BN =brunei
+TL osttimor
+NZ neuseel new·zealand
+PG papua
+FJ fidschi =fiji
+MA marokk =morocco =rabat
+DZ algeri =algeria algier
+TN tunesi =tunisia =tunis
+MR mauretan
+SN =senegal senegales dakar
+GM =gambia
+GH =ghana ghanai =accra
+CI elfenbeinküste ivorisch
+BF burkina
+LR =liberia liberian monrovia
+SL sierra·leone
+CM kamerun =cameroon jaunde
+TD =tschad tschadisch
+CF zentralafrika
+SS südsudan
+ER eritre asmara
+DJ dschibuti =djibouti
+SO somali mogadischu
+KE =kenia kenian =kenya nairobi
+UG =uganda ugand kampala
+RW =ruanda ruand =rwanda kigali
+BI =burundi
+TZ tansani =tanzania dodoma
+CD kongo =congo kinshasa
+AO =angola angolan luanda
+ZM =sambia sambisch =zambia lusaka
+ZW simbabw =zimbabwe harare
+MZ mosambik =mozambique maputo
+MW =malawi lilongwe
+NA =namibia namibisch windhuk
+BW =botswana gaborone
+MG madagask madagass
+CO kolumbi =colombia bogotá bogota
+PE =peru peruan =lima
+EC =ecuador ecuadorian quito
+BO bolivi
+PY =paraguay
+UY =uruguay
+GT =guatemala
+HN =honduras
+NI =nicaragua nicaraguan managua
+CR costa·rica
+PA =panama panamai
+SV =salvador salvadorian
+DO dominikanische·republik
+HT =haiti haitian
+JM jamaika =jamaica
+GY =guyana
+SR =suriname
 `;
 
 /** Lower-cased words → the state they name: whole words, beginnings of words, two-word names. */

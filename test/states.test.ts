@@ -42,6 +42,8 @@ describe('states a text names', () => {
     // Words of the German thesaurus that began like a state's name before those forms were made whole words.
     expect(states('pragmatisch Pragmatismus Polenta Indienststellung Addison Athene Ammann wienern')).toEqual([]);
     expect(states('Prag Prager Polen Polens Indien Athen Wien')).toEqual(['AT', 'CZ', 'GR', 'IN', 'PL']);
+    expect(states('Rabatt Kongress Dominikaner Liberale Kolumbus')).toEqual([]);
+    expect(states('Rabat, der Kongo, die Dominikanische Republik, Liberia und Kolumbien')).toEqual(['CD', 'CO', 'DO', 'LR', 'MA']);
   });
 
   it('a question asks about the states it names, not about the source of a figure', () => {
