@@ -442,8 +442,9 @@ function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () =
 
 /**
  * The states named in the sentences up to STATE_CONTEXT before or after a candidate, in its
- * paragraph. Reads each article's stretch of sentences once per question, and works out each
- * sentence's states once.
+ * paragraph. Reads the sentences around an article's candidates once per question (one query per
+ * run of nearby candidates, so a long article is not read whole), and works out each sentence's
+ * states once.
  */
 function statesAround(index: LoadedIndex, candidates: readonly Candidate[]): (c: Candidate) => Set<string> {
   const stretches = new Map<number, StoredSentence[]>();
@@ -451,8 +452,14 @@ function statesAround(index: LoadedIndex, candidates: readonly Candidate[]): (c:
   return (c) => {
     let stretch = stretches.get(c.article.row);
     if (!stretch) {
-      const ids = candidates.filter((x) => x.article.row === c.article.row).map((x) => x.sentence.id);
-      stretch = index.store.sentencesOf(c.article.row, Math.min(...ids) - STATE_CONTEXT, Math.max(...ids) + STATE_CONTEXT);
+      const ids = candidates.filter((x) => x.article.row === c.article.row).map((x) => x.sentence.id).sort((a, b) => a - b);
+      stretch = [];
+      for (let i = 0; i < ids.length; ) {
+        let j = i;
+        while (j + 1 < ids.length && (ids[j + 1] ?? 0) - (ids[j] ?? 0) <= 2 * STATE_CONTEXT + 1) j++;
+        stretch.push(...index.store.sentencesOf(c.article.row, (ids[i] ?? 0) - STATE_CONTEXT, (ids[j] ?? 0) + STATE_CONTEXT));
+        i = j + 1;
+      }
       stretches.set(c.article.row, stretch);
     }
     const found = new Set<string>();
