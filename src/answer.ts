@@ -392,7 +392,7 @@ function lexicalCoverage(
     else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
     else if (parts > 0) got += SUBWORD_WEIGHT * parts * w;
     else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
-    else if (f?.state && (c.states ??= statesIn(c.tokens)).has(f.state)) got += w; // the same state by another name
+    else if (f?.state && statesOf(c).has(f.state)) got += w; // the same state by another name
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
   }
@@ -432,9 +432,9 @@ const STATE_CONTEXT = 2;
  * called only for a sentence that lacks a state the question asks about.
  */
 function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () => Set<string>): boolean {
-  c.states ??= statesIn(c.tokens);
-  if (c.states.size === 0) return false;
-  const missing = [...asked].filter((s) => !c.states?.has(s));
+  const named = statesOf(c);
+  if (named.size === 0) return false;
+  const missing = [...asked].filter((s) => !named.has(s));
   if (missing.length === 0) return false;
   const near = around();
   return missing.some((s) => !near.has(s));
@@ -502,6 +502,12 @@ function rootedIn(questionRoot: string, c: Candidate): boolean {
 function rootsOf(c: Candidate): string[] {
   c.roots ??= c.stems.map(wordRoot);
   return c.roots;
+}
+
+/** The states the sentence names, worked out on first use. */
+function statesOf(c: Candidate): Set<string> {
+  c.states ??= statesIn(c.tokens);
+  return c.states;
 }
 
 /** How strongly standing out from the other candidates counts (see relativeDense). */
