@@ -466,7 +466,7 @@ function statesAround(index: LoadedIndex, candidates: readonly Candidate[]): (c:
     for (const x of stretch) {
       if (x.id === c.sentence.id || Math.abs(x.id - c.sentence.id) > STATE_CONTEXT || x.paragraph !== c.sentence.paragraph) continue;
       let states = named.get(x.id);
-      if (!states) named.set(x.id, (states = statesIn(tokenize(c.article.text.slice(x.start, x.end)))));
+      if (!states) named.set(x.id, (states = statesIn(withoutDateline(tokenize(c.article.text.slice(x.start, x.end)), c.article.text, x.start))));
       for (const state of states) found.add(state);
     }
     return found;

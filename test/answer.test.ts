@@ -300,6 +300,19 @@ describe('a sentence about another country than the question asks about', () => 
     expect(withCheck).toBe(without);
   });
 
+  it('does not take the dateline ("Kiew – ") of the sentence before for a state it names', async () => {
+    const dir = await lexicalIndexOf('kiew.txt', 'Kiew – Der Bericht erschien am Montag. Russland hat 300 Panzer verloren.');
+    const lexical = async (stateCheck: boolean) => {
+      const engine = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck } });
+      const answer = await engine.answer('Wie viele Panzer hat die Ukraine verloren?');
+      engine.close();
+      return answer.ranking?.find((r) => r.text.startsWith('Russland hat'))?.lexical ?? Number.NaN;
+    };
+    const without = await lexical(false);
+    expect(without).toBeGreaterThan(0);
+    expect(await lexical(true)).toBeCloseTo(without * 0.5, 2);
+  });
+
   it('turns a near-topic question about another country into an abstention on the real corpus', async () => {
     const q = 'Wie viele Panzer hat Nordkorea?'; // the articles count Russia's tanks, not North Korea's
     const withoutCheck = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { stateCheck: false } });
