@@ -4,7 +4,7 @@
  * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present), this
  * repository's own questions (test/eval/own-questions.jsonl, used while tuning) and its held-out
  * questions (test/eval/heldout*-questions.jsonl, written before the system was run on them; the
- * README says how much each was looked at since). Prints one table per set.
+ * history in test/eval/README.md says how much each was looked at since). Prints one table per set.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -334,7 +334,7 @@ const SUBWORD_WEIGHT = 0.6;
  * Same rough root; or one root the end of the other (a compound's head: Kurzstreckenraketen ~
  * Raketen, Waffenlieferung ~ liefert); or its start when that is most of it (Satellitenstarts ~
  * Satelliten). This replaced a separate compound rule (0.7 of a match) that no longer changed any
- * result once roots and synonyms were in (README, Answer quality).
+ * result once roots and synonyms were in (test/eval/README.md, "Choices").
  */
 function rootsMatch(q: string, s: string): boolean {
   if (q === s) return true;
@@ -519,7 +519,7 @@ const STANDOUT_SCALE = 1.5;
  * a raw cosine means nothing across models; how far a sentence stands out from the other
  * candidates means the same for any model. Measured: with raw cosines, a tiny model made
  * E5-like (every vector shifted towards one direction) abstained on 14 % of unanswerable
- * questions instead of 74 %; with this, 77 % for both (README, Evaluation).
+ * questions instead of 74 %; with this, 77 % for both (test/eval/README.md, "Choices").
  */
 function relativeDense(candidates: Candidate[]): void {
   if (candidates.length === 0) return;

@@ -47,7 +47,7 @@ export interface RetrieverOptions {
   index: LoadedIndex;
   embedder: Embedder | null;
   mode: RetrievalMode;
-  /** Default 'convex' (chosen by `npm run eval`, see README). */
+  /** Default 'convex' (chosen by `npm run eval`, see test/eval/README.md). */
   fusion?: Fusion;
   /** Weight of the dense side in convex fusion. */
   denseWeight?: number;
