@@ -252,7 +252,7 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
       const prev = bySentence.get(sentence.id);
       const chunkScore = r.score / best;
       if (prev && prev.chunkScore >= chunkScore) continue;
-      const tokens = prev?.tokens ?? withoutDateline(tokenize(r.article.text.slice(sentence.start, sentence.end)), r.article.text, sentence.start);
+      const tokens = prev?.tokens ?? sentenceTokens(r.article.text, sentence);
       const stems = prev?.stems ?? tokens.map((t) => stem(t.text));
       bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, unmatched: [], dense: null, score: 0 });
     }
@@ -269,9 +269,10 @@ export function datelineLength(articleText: string, sentenceStart: number): numb
   return DATELINE.exec(articleText.slice(sentenceStart, sentenceStart + 200))?.[0].length ?? 0;
 }
 
-/** The first sentence of an article without its dateline's words, which would match any question naming those places. */
-function withoutDateline(tokens: Token[], text: string, start: number): Token[] {
-  const skip = datelineLength(text, start);
+/** A stored sentence's words; an article's first sentence without its dateline's, which would match any question naming those places. */
+function sentenceTokens(text: string, sentence: Pick<StoredSentence, 'start' | 'end'>): Token[] {
+  const tokens = tokenize(text.slice(sentence.start, sentence.end));
+  const skip = datelineLength(text, sentence.start);
   return skip ? tokens.filter((t) => t.start >= skip) : tokens;
 }
 
@@ -466,7 +467,7 @@ function statesAround(index: LoadedIndex, candidates: readonly Candidate[]): (c:
     for (const x of stretch) {
       if (x.id === c.sentence.id || Math.abs(x.id - c.sentence.id) > STATE_CONTEXT || x.paragraph !== c.sentence.paragraph) continue;
       let states = named.get(x.id);
-      if (!states) named.set(x.id, (states = statesIn(withoutDateline(tokenize(c.article.text.slice(x.start, x.end)), c.article.text, x.start))));
+      if (!states) named.set(x.id, (states = statesIn(sentenceTokens(c.article.text, x))));
       for (const state of states) found.add(state);
     }
     return found;
