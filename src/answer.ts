@@ -174,7 +174,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems));
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
-        const around = statesAround(index, candidates);
+        const around = statesAround(index, candidates, byId);
         for (const c of candidates) if (aboutOtherStates(asked, c, () => around(c))) c.lexical *= 1 - STATE_PENALTY;
       }
       if (embedder && retrieval.queryVector) {
@@ -445,9 +445,9 @@ function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () =
  * The states named in the sentences up to STATE_CONTEXT before or after a candidate, in its
  * paragraph. Reads the sentences around an article's candidates once per question (one query per
  * run of nearby candidates, so a long article is not read whole), and works out each sentence's
- * states once.
+ * states once; a neighbour that is itself a candidate (`byId`) already knows its states.
  */
-function statesAround(index: LoadedIndex, candidates: readonly Candidate[]): (c: Candidate) => Set<string> {
+function statesAround(index: LoadedIndex, candidates: readonly Candidate[], byId: ReadonlyMap<number, Candidate>): (c: Candidate) => Set<string> {
   const stretches = new Map<number, StoredSentence[]>();
   const named = new Map<number, Set<string>>();
   return (c) => {
@@ -466,7 +466,8 @@ function statesAround(index: LoadedIndex, candidates: readonly Candidate[]): (c:
     const found = new Set<string>();
     for (const x of stretch) {
       if (x.id === c.sentence.id || Math.abs(x.id - c.sentence.id) > STATE_CONTEXT || x.paragraph !== c.sentence.paragraph) continue;
-      let states = named.get(x.id);
+      const candidate = byId.get(x.id);
+      let states = candidate ? statesOf(candidate) : named.get(x.id);
       if (!states) named.set(x.id, (states = statesIn(sentenceTokens(c.article.text, x))));
       for (const state of states) found.add(state);
     }
