@@ -70,8 +70,9 @@ try {
     { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false, answer: { subwordMatch: false } }) },
     { name: 'hybrid, no compound splitting', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false }) },
     // Ranking alone, comparable with the baseline, which never abstains either.
-    { name: NEVER_ABSTAINS, engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { minScore: 0 } }) },
+    { name: NEVER_ABSTAINS, engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { minScore: 0, abstainOnOtherStates: false } }) },
     { name: 'hybrid, no state check', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { stateCheck: false } }) },
+    { name: 'hybrid, no other-state abstention', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { abstainOnOtherStates: false } }) },
     { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
     { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
     { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },

@@ -38,6 +38,12 @@ export interface Answer {
   readonly confidence: number;
   /** 'de' or 'en': the language replies to this question are written in. */
   readonly language: 'de' | 'en';
+  /**
+   * The best sentence is about other states than the question asks about (the state check's
+   * penalty applied to it and it still ranks first): with settings.abstainOnOtherStates the
+   * answer abstains whatever its score.
+   */
+  readonly otherStates: boolean;
   /** With settings.explain: the best-scored sentences and their evidence, for tuning. */
   readonly ranking?: RankedSentence[];
   /** With settings.explain: the question's terms, how many chunks hold each, and their weights. */
@@ -82,6 +88,13 @@ export interface AnswerSettings {
    * asked about loses coverage (asked about the Ukraine, it speaks of Russia).
    */
   readonly stateCheck: boolean;
+  /**
+   * Abstain when the best sentence, after the state check's penalty, is still one about other
+   * states than the question's ("Wie viele Panzer hat *China* verloren?" → Russia's losses): the
+   * articles answer about another country, not about the one asked. (With or without this, an
+   * extra quote is never such a sentence.) Needs stateCheck.
+   */
+  readonly abstainOnOtherStates: boolean;
   /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
   readonly weights: Weights;
   /**
@@ -108,6 +121,7 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   maxQuestionChars: 1000,
   subwordMatch: true,
   stateCheck: true,
+  abstainOnOtherStates: true,
   weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 },
   crossLingualWeights: { lexical: 0.15, dense: 0.7, chunk: 0.15 },
   explain: false,
@@ -128,6 +142,8 @@ interface Candidate {
   roots?: string[];
   /** The states the sentence names (src/states.ts), worked out on first use. */
   states?: Set<string>;
+  /** The state check found it about other states than the question's (see aboutOtherStates). */
+  otherStates?: boolean;
   lexical: number;
   /** Question stems that earned nothing from this sentence or its neighbours. */
   unmatched: string[];
@@ -175,7 +191,11 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
         const around = statesAround(index, candidates, byId);
-        for (const c of candidates) if (aboutOtherStates(asked, c, () => around(c))) c.lexical *= 1 - STATE_PENALTY;
+        for (const c of candidates) {
+          if (!aboutOtherStates(asked, c, () => around(c))) continue;
+          c.lexical *= 1 - STATE_PENALTY;
+          c.otherStates = true;
+        }
       }
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
@@ -186,6 +206,8 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       for (const c of candidates) c.score = combine(c, crossLingual(c) ? settings.crossLingualWeights : settings.weights);
       candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
       const best = candidates[0];
+      const otherStates = best?.otherStates === true;
+      const offTopic = (c: Candidate) => settings.abstainOnOtherStates && c.otherStates === true;
       const ranking = settings.explain
         ? {
             ranking: candidates.slice(0, 8).map(ranked),
@@ -198,13 +220,14 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         for (const c of candidates) {
           if (picked.length >= settings.maxQuotes) break;
           if (c.score < Math.max(floor, (best?.score ?? 0) * settings.extraQuoteRatio)) break;
+          if (picked.length > 0 && c.otherStates) continue;
           if (!picked.some((p) => p.article.row === c.article.row)) picked.push(c);
         }
         return picked;
       };
-      if (!best || best.score < settings.minScore) {
+      if (!best || best.score < settings.minScore || offTopic(best)) {
         const nearest = best && best.score >= settings.nearScore ? leaders(settings.nearScore).map((c) => c.article) : [];
-        return { question, found: false, quotes: [], sources: [], nearest, confidence: best?.score ?? 0, language, ...ranking };
+        return { question, found: false, quotes: [], sources: [], nearest, confidence: best?.score ?? 0, language, otherStates, ...ranking };
       }
       const picked = leaders(settings.minScore);
       const sources: StoredArticle[] = [];
@@ -214,7 +237,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         const [start, end] = quoteRange(index, c);
         return { text: c.article.text.slice(start, end), start, end, score: round(c.score), article: c.article, sourceNumber: n + 1 };
       });
-      return { question, found: true, quotes, sources, nearest: [], confidence: round(best.score), language, ...ranking };
+      return { question, found: true, quotes, sources, nearest: [], confidence: round(best.score), language, otherStates, ...ranking };
     },
   };
 }
@@ -426,15 +449,32 @@ const STATE_PENALTY = 0.5;
 const STATE_CONTEXT = 2;
 
 /**
+ * A sentence that names no state but speaks of two ("Gegen *beide Länder* hatte die UN scharfe
+ * Sanktionen verhängt.") or of one ("die Armee *des Landes*"): it means states the sentences
+ * around it name.
+ */
+const TWO_STATES_BY_REFERENCE = /\bbeiden?\s+(?:Länder|Ländern|Staaten|Seiten)\b/iu;
+const ONE_STATE_BY_REFERENCE = /\b(?:das|des|dem)\s+(?:Land|Landes|Lande|Staat|Staates)\b/iu;
+
+/**
  * The sentence names states, and a state the question asks about is neither among them nor in
  * the sentences around it: it answers about another country ("Wie viele Panzer hat Nordkorea?" →
- * "… habe Russland 4.313 Panzer … verloren"). A sentence that names no state may speak of the
- * question's by a pronoun ("das Land"), and is left alone. `around` reads the store, so it is
- * called only for a sentence that lacks a state the question asks about.
+ * "… habe Russland 4.313 Panzer … verloren"). A sentence that names no state may still speak of
+ * states by reference: "beide Länder" are the states the sentences around it name when they name
+ * at least two ("Sowohl Russland als auch Nordkorea … Gegen beide Länder …"; with one named, the
+ * other may be meant by a person, "Kim sicherte Russland … zu. Beide Länder …"), "das Land" when
+ * they name at least one. A sentence that does neither is left alone. `around` reads the store,
+ * so it is called only for a sentence that lacks a state the question asks about.
  */
 function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () => Set<string>): boolean {
   const named = statesOf(c);
-  if (named.size === 0) return false;
+  if (named.size === 0) {
+    const text = c.article.text.slice(c.sentence.start, c.sentence.end);
+    const referred = TWO_STATES_BY_REFERENCE.test(text) ? 2 : ONE_STATE_BY_REFERENCE.test(text) ? 1 : 0;
+    if (referred === 0) return false;
+    const near = around();
+    return near.size >= referred && [...asked].some((s) => !near.has(s));
+  }
   const missing = [...asked].filter((s) => !named.has(s));
   if (missing.length === 0) return false;
   const near = around();

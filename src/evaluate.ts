@@ -24,6 +24,8 @@ export interface EvalAnswer {
   quotes: Array<{ text: string; score?: number; source: { file: string } }>;
   /** With an abstention that came near: the articles it names, best first. */
   nearest?: Array<{ file: string }>;
+  /** The best sentence is about other states than the question's (the default abstains on it at any threshold). */
+  otherStates?: boolean;
 }
 
 /**
@@ -154,10 +156,14 @@ export function thresholdSweep(
   }));
 }
 
-/** An answer made without a threshold as it would be with one: quotes below it dropped, none left = abstained. */
+/**
+ * An answer made without a threshold as it would be with one: quotes below it dropped, none left
+ * = abstained; one whose best sentence is about other states abstains, as the default does
+ * (AnswerSettings.abstainOnOtherStates).
+ */
 function atThreshold(a: EvalAnswer, threshold: number): EvalAnswer {
   const quotes = a.quotes.filter((q) => (q.score ?? 0) >= threshold);
-  return quotes.length && a.found ? { found: true, quotes } : { found: false, quotes: [] };
+  return quotes.length && a.found && !a.otherStates ? { found: true, quotes } : { found: false, quotes: [] };
 }
 
 /** One question's outcome, for looking at misses one by one (`npm run eval -- --details FILE`). */

@@ -24,6 +24,8 @@ export interface AnswerJson {
   text: string;
   /** Only when found is false and the best sentence came near: the articles closest to the question. */
   nearest?: SourceJson[];
+  /** Only when the best sentence is about other states than the question asks about (Answer.otherStates). */
+  otherStates?: true;
   error?: string;
 }
 
@@ -42,6 +44,7 @@ export function answerJson(answer: Answer, topics: readonly string[] = []): Answ
     quotes: answer.quotes.map((q) => ({ text: q.text, score: q.score, source: sourceJson(q.article) })),
     text: answerText(answer, topics),
     ...(answer.nearest.length ? { nearest: answer.nearest.map(sourceJson) } : {}),
+    ...(answer.otherStates ? { otherStates: true as const } : {}),
   };
 }
 
@@ -51,8 +54,8 @@ export function errorJson(question: string, message: string): AnswerJson {
 }
 
 const T = {
-  de: { none: 'Dazu steht nichts in den Artikeln.', nearest: 'Am nächsten kommen Ihrer Frage', covers: 'Die Artikel behandeln', rephrase: 'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.', sources: 'Quellen' },
-  en: { none: 'The articles do not answer this.', nearest: 'Closest to your question', covers: 'The articles cover', rephrase: 'Try other keywords, such as names, places or numbers from the articles.', sources: 'Sources' },
+  de: { none: 'Dazu steht nichts in den Artikeln.', otherStates: 'Sie berichten darüber nur für andere Länder als das gefragte.', nearest: 'Am nächsten kommen Ihrer Frage', covers: 'Die Artikel behandeln', rephrase: 'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.', sources: 'Quellen' },
+  en: { none: 'The articles do not answer this.', otherStates: 'They report on it only for other countries than the one asked about.', nearest: 'Closest to your question', covers: 'The articles cover', rephrase: 'Try other keywords, such as names, places or numbers from the articles.', sources: 'Sources' },
 };
 
 export function formatDate(date: string | undefined, language: 'de' | 'en'): string | undefined {
@@ -90,10 +93,16 @@ function abstentionPointer(answer: Answer, topics: readonly string[], html: bool
   return topics.length ? esc(`${t.covers}: ${topicList(topics)}.`) : '';
 }
 
+/** "Nothing answers this", and why when the articles speak of other countries than the one asked about. */
+function abstentionLead(answer: Answer): string {
+  const t = T[answer.language];
+  return answer.otherStates ? `${t.none} ${t.otherStates}` : t.none;
+}
+
 /** Plain text: quotes with [n] markers, then the numbered sources; or the abstention. */
 export function answerText(answer: Answer, topics: readonly string[] = []): string {
   const t = T[answer.language];
-  if (!answer.found) return [t.none, abstentionPointer(answer, topics, false), t.rephrase].filter(Boolean).join(' ');
+  if (!answer.found) return [abstentionLead(answer), abstentionPointer(answer, topics, false), t.rephrase].filter(Boolean).join(' ');
   const quotes = answer.quotes.map((q) => `„${q.text}“ [${q.sourceNumber}]`);
   const sources = answer.sources.map((a, i) => `[${i + 1}] ${[a.meta.title, ...sourceLine(a, answer.language), a.meta.url].filter(Boolean).join(' – ')}`);
   return `${quotes.join('\n\n')}\n\n${t.sources}:\n${sources.join('\n')}`;
@@ -114,7 +123,7 @@ function safeUrl(url: string | undefined): string | undefined {
 export function answerHtml(answer: Answer, topics: readonly string[] = [], limit = TELEGRAM_LIMIT): string {
   const t = T[answer.language];
   if (!answer.found) {
-    const compose = (pointer: string) => `${escapeHtml(t.none)}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
+    const compose = (pointer: string) => `${escapeHtml(abstentionLead(answer))}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
     const html = compose(abstentionPointer(answer, topics, true));
     // Titles are as long as their front matter says: past the limit, leave them out.
     return html.length <= limit ? html : compose('');

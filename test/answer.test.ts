@@ -123,17 +123,21 @@ describe('answer', () => {
   });
 
   it('the threshold sweep of npm run eval agrees with a real run at the default threshold', async () => {
-    const unthresholded = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { minScore: 0 } });
+    const unthresholded = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { minScore: 0, abstainOnOtherStates: false } });
+    // Two whose best sentence is about other states, which the default turns away at any threshold.
+    const swapped = ['Wie viele Panzer hat China verloren?', 'Welche Sanktionen hat Japan gegen Russland verhängt?'];
+    const questions: EvalQuestion[] = [...ownQuestions, ...swapped.map((q, i) => ({ id: `s${i}`, kind: 'unanswerable', q, gold: [], src: [] }))];
     const answers = [];
     const real = [];
-    for (const q of ownQuestions) {
+    for (const q of questions) {
       answers.push(answerJson(await unthresholded.answer(q.q)));
       real.push(answerJson(await hybrid.answer(q.q)));
     }
     unthresholded.close();
+    expect(answers.slice(-swapped.length).map((a) => [a.found, a.otherStates])).toEqual(swapped.map(() => [true, true]));
     const articles = new Map((await readCorpus(CORPUS)).articles.map((a) => [a.file, a]));
-    const [sweep] = thresholdSweep([{ questions: ownQuestions, answers }], [DEFAULT_ANSWER.minScore], articles);
-    const run = scoreAnswers(ownQuestions, real, articles);
+    const [sweep] = thresholdSweep([{ questions, answers }], [DEFAULT_ANSWER.minScore], articles);
+    const run = scoreAnswers(questions, real, articles);
     const { falseAbstentionsNamingIt: _a, ...swept } = sweep?.report.answerable ?? {};
     const { falseAbstentionsNamingIt: _b, ...actual } = run.answerable;
     expect(swept).toEqual(actual);
@@ -255,11 +259,12 @@ describe('a sentence about another country than the question asks about', () => 
     '',
     'Die Armee des Landes ist klein.',
   ].join('\n');
+  let dir: string;
   let checked: Engine;
   let unchecked: Engine;
 
   beforeAll(async () => {
-    const dir = await lexicalIndexOf('armeen.txt', article);
+    dir = await lexicalIndexOf('armeen.txt', article);
     checked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true } });
     unchecked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck: false } });
   });
@@ -313,6 +318,68 @@ describe('a sentence about another country than the question asks about', () => 
     expect(await lexical(true)).toBeCloseTo(without * 0.5, 2);
   });
 
+  it('reads "beide Länder" as the two states named just before it, "das Land" as the one', async () => {
+    const dir = await lexicalIndexOf('zoelle.txt', [
+      'Sowohl Polen als auch Ungarn kauften im Mai neue Panzer. Gegen beide Länder verhängte die Kommission danach Strafzölle.',
+      '',
+      'Schweden kaufte im Juni Flugzeuge. Das Land zahlte dafür mit Strafzöllen.',
+      '',
+      'Kim sicherte Polen Hilfe zu. Beide Länder zahlten danach Strafzölle.',
+    ].join('\n'));
+    const engine = (stateCheck: boolean) => createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck } });
+    const [checked, unchecked] = [engine(true), engine(false)];
+    const lexical = async (e: Engine, q: string, start: string) => (await e.answer(q)).ranking?.find((r) => r.text.startsWith(start))?.lexical ?? Number.NaN;
+    const ratio = async (q: string, start: string) => (await lexical(checked, q, start)) / (await lexical(unchecked, q, start));
+    expect(await ratio('Welche Strafzölle verhängte die Kommission gegen Tschechien?', 'Gegen beide Länder')).toBeCloseTo(0.5, 1);
+    expect(await ratio('Welche Strafzölle verhängte die Kommission gegen Ungarn?', 'Gegen beide Länder')).toBe(1);
+    expect(await ratio('Womit zahlte Norwegen?', 'Das Land zahlte')).toBeCloseTo(0.5, 1);
+    expect(await ratio('Womit zahlte Schweden?', 'Das Land zahlte')).toBe(1);
+    // Only one state named before "beide Länder": the other may be meant by a person (Kim), so nothing is known.
+    expect(await ratio('Welche Strafzölle zahlte Tschechien danach?', 'Beide Länder zahlten')).toBe(1);
+    checked.close();
+    unchecked.close();
+  });
+
+  it('abstains when the best sentence is still one about other states', async () => {
+    const q = 'Wie viele Panzer hat Ungarn gekauft?'; // the article says Poland bought 250
+    // A low threshold, so that only the rule can turn the question away.
+    const settings = { explain: true, minScore: 0.1 };
+    const strict = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: settings });
+    const answer = await strict.answer(q);
+    const asked = await strict.answer('Wie viele Panzer hat Polen gekauft?');
+    strict.close();
+    expect(answer.found).toBe(false);
+    expect(answer.confidence).toBeGreaterThan(0.1);
+    expect(answer.otherStates).toBe(true);
+    expect(answer.ranking?.[0]?.text).toMatch(/^Polen hat/);
+    expect(answerText(answer)).toContain('nur für andere Länder als das gefragte');
+    const lenient = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { ...settings, abstainOnOtherStates: false } });
+    const kept = await lenient.answer(q);
+    lenient.close();
+    expect(kept.found).toBe(true);
+    expect(kept.otherStates).toBe(true);
+    expect(kept.quotes[0]?.text).toMatch(/^Polen hat/);
+    expect([asked.found, asked.otherStates]).toEqual([true, false]);
+  });
+
+  it('never adds a sentence about other states as an extra quote', async () => {
+    const corpus = path.join(tempDir(), 'corpus');
+    mkdirSync(corpus);
+    writeFileSync(path.join(corpus, 'ungarn.txt'), 'Ungarn hat im Mai 90 Panzer gekauft.');
+    writeFileSync(path.join(corpus, 'polen.txt'), 'Polen hat im Mai 250 Panzer gekauft.');
+    const two = tempDir();
+    await buildIndex({ corpusDir: corpus, dataDir: two, embedder });
+    // Hybrid: the dense half finds the other article's chunk, which the lexical query leaves out.
+    const quoted = async (stateCheck: boolean) => {
+      const engine = createEngine({ dataDir: two, mode: 'hybrid', embedder, synonyms: null, answer: { stateCheck, minScore: 0.1, extraQuoteRatio: 0.1 } });
+      const answer = await engine.answer('Wie viele Panzer hat Ungarn im Mai gekauft?');
+      engine.close();
+      return answer.quotes.map((q) => q.text);
+    };
+    expect(await quoted(false)).toEqual(['Ungarn hat im Mai 90 Panzer gekauft.', 'Polen hat im Mai 250 Panzer gekauft.']);
+    expect(await quoted(true)).toEqual(['Ungarn hat im Mai 90 Panzer gekauft.']);
+  });
+
   it('turns a near-topic question about another country into an abstention on the real corpus', async () => {
     const q = 'Wie viele Panzer hat Nordkorea?'; // the articles count Russia's tanks, not North Korea's
     const withoutCheck = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { stateCheck: false } });
@@ -320,6 +387,10 @@ describe('a sentence about another country than the question asks about', () => 
     withoutCheck.close();
     expect((await hybrid.answer(q)).found).toBe(false);
     expect((await hybrid.answer('Wie viele Panzer hat Russland verloren?')).quotes[0]?.text).toContain('4.313 Panzer');
+    // "Gegen beide Länder hatte die UN scharfe Sanktionen verhängt." follows "Sowohl Russland als auch Nordkorea …".
+    const japan = await hybrid.answer('Welche Sanktionen hat Japan gegen Russland verhängt?');
+    expect([japan.found, japan.otherStates]).toEqual([false, true]);
+    expect((await hybrid.answer('Welche Sanktionen hat die UN gegen Russland verhängt?')).quotes[0]?.text).toContain('Gegen beide Länder hatte die UN scharfe Sanktionen verhängt.');
   });
 });
 

@@ -11,7 +11,7 @@ const article = (over: Partial<StoredArticle> = {}): StoredArticle => ({
 function answer(texts: string[], over: Partial<Answer> = {}): Answer {
   const a = article();
   return {
-    question: 'Frage?', found: true, confidence: 0.9, language: 'de', sources: [a], nearest: [],
+    question: 'Frage?', found: true, confidence: 0.9, language: 'de', otherStates: false, sources: [a], nearest: [],
     quotes: texts.map((text) => ({ text, start: 0, end: text.length, score: 0.9, article: a, sourceNumber: 1 })), ...over,
   };
 }
@@ -57,6 +57,15 @@ describe('answerHtml', () => {
     expect(answerHtml(huge).length).toBeLessThanOrEqual(TELEGRAM_LIMIT);
     expect(answerHtml(huge)).toBe('Dazu steht nichts in den Artikeln.\nVersuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.');
     expect(answerHtml(answer([], { found: false, quotes: [], sources: [] }), ['x'.repeat(5000)]).length).toBeLessThanOrEqual(TELEGRAM_LIMIT);
+  });
+
+  it('an abstention about other countries says so, in text, HTML and JSON', () => {
+    const swapped = answer([], { found: false, quotes: [], sources: [], nearest: [article()], otherStates: true });
+    expect(answerText(swapped)).toMatch(/^Dazu steht nichts in den Artikeln\. Sie berichten darüber nur für andere Länder als das gefragte\. Am nächsten kommen Ihrer Frage: „Titel/);
+    expect(answerHtml(swapped)).toMatch(/^Dazu steht nichts in den Artikeln\. Sie berichten darüber nur für andere Länder als das gefragte\.\n\nAm nächsten kommen Ihrer Frage: <a /);
+    expect(answerHtml({ ...swapped, language: 'en' })).toMatch(/^The articles do not answer this\. They report on it only for other countries than the one asked about\.\n\n/);
+    expect(answerJson(swapped).otherStates).toBe(true);
+    expect(answerJson(answer([], { found: false, quotes: [], sources: [] }))).not.toHaveProperty('otherStates');
   });
 
   it('drops a link that is not http(s)', () => {
