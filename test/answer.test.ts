@@ -238,6 +238,7 @@ describe('sentence evidence beyond exact stems', () => {
     expect(count.ranking?.[0]?.text).toContain('drei Elektrobusse');
     const quiet = count.ranking?.find((r) => r.text.startsWith('Die neuen Busse'));
     expect(quiet?.unmatched).toEqual([]); // it has every word, and still loses: no number
+    expect(quiet?.lexical).toBeCloseTo(0.5, 2); // half its word coverage
     const when = await engineWithout.answer('Wann feierte die Universität?');
     expect(when.ranking?.[0]?.text).toContain('Am Wochenende');
   });
