@@ -20,7 +20,7 @@ const { dataDir } = resolveDirs(config, values);
 let engine: Engine;
 try {
   const embedder = config.RETRIEVAL_MODE === 'lexical' ? null : await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
-  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH, explain: values.explain } });
+  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH, minScore: config.MIN_ANSWER_SCORE, explain: values.explain } });
 } catch (error) {
   process.stderr.write(`error: ${errorMessage(error)}\n`);
   process.exit(1);

@@ -57,7 +57,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
   }
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
-  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, synonyms, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH } });
+  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, synonyms, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH, minScore: config.MIN_ANSWER_SCORE } });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_ANSWER } from './answer.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_SYNONYMS } from './synonyms.js';
 
@@ -49,6 +50,11 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   /** Log question text at info level. Default false (privacy). */
   LOG_QUESTIONS: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1')),
+  /**
+   * Below this best-sentence score the answer is "not in the articles". Default 0.48 (calibrated
+   * with `npm run eval`; lower answers more questions, and more of them wrongly).
+   */
+  MIN_ANSWER_SCORE: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a number between 0 and 1, e.g. 0.48' }).min(0, 'must be a number between 0 and 1, e.g. 0.48').max(1, 'must be a number between 0 and 1, e.g. 0.48').default(DEFAULT_ANSWER.minScore)),
   /** Questions longer than this many characters are refused. Default 1000. */
   MAX_QUESTION_LENGTH: positiveInt(1000),
   /** Questions per user per minute before the bot asks them to wait. Default 10. */

@@ -502,9 +502,9 @@ describe('verbatim (property)', () => {
 });
 
 describe('npm run ask (CLI contract)', () => {
-  const run = (args: string[], input?: string) =>
+  const run = (args: string[], input?: string, env: Record<string, string> = {}) =>
     spawnSync(process.execPath, [...npmScriptArgs('ask'), '--data', data, ...args], {
-      cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
+      cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid', ...env },
     });
 
   it('--json prints one object per question with the DESIGN.md fields', () => {
@@ -532,6 +532,15 @@ describe('npm run ask (CLI contract)', () => {
     const long = run(['--json'], `${'x'.repeat(10_000)}\n`);
     expect(long.status).toBe(0);
     expect(JSON.parse(long.stdout)).toMatchObject({ found: false, quotes: [], error: expect.stringContaining('Die Frage ist zu lang (10000 Zeichen') });
+  });
+
+  it('reads the abstention threshold from MIN_ANSWER_SCORE, and refuses one out of range', () => {
+    const q = 'Wie viele Flugzeuge hat Russland verloren?';
+    expect(JSON.parse(run(['--json', q]).stdout).found).toBe(true);
+    expect(JSON.parse(run(['--json', q], undefined, { MIN_ANSWER_SCORE: '0.99' }).stdout).found).toBe(false);
+    const bad = run(['--json', q], undefined, { MIN_ANSWER_SCORE: '48' });
+    expect(bad.status).toBe(2); // like every configuration error (scripts/env.ts)
+    expect(bad.stderr).toContain('- MIN_ANSWER_SCORE: must be a number between 0 and 1');
   });
 
   it('turns down an unknown option with the problem and the usage (exit 2); --help prints the usage (exit 0)', () => {

@@ -13,7 +13,7 @@ describe('createConfig', () => {
     expect(c).toMatchObject({
       ADMIN_USER_IDS: [], CORPUS_DIR: '/srv/bot/corpus', DATA_DIR: '/srv/bot/data',
       EMBEDDING_MODEL: 'Xenova/multilingual-e5-small', RETRIEVAL_MODE: 'hybrid', TELEGRAM_API_ROOT: 'https://api.telegram.org',
-      LOG_LEVEL: 'info', LOG_QUESTIONS: false, MAX_QUESTION_LENGTH: 1000, PORT: 8080,
+      LOG_LEVEL: 'info', LOG_QUESTIONS: false, MAX_QUESTION_LENGTH: 1000, PORT: 8080, MIN_ANSWER_SCORE: 0.48,
     });
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
     expect(c.SYNONYMS_FILE).toBe(DEFAULT_SYNONYMS);
@@ -45,6 +45,13 @@ describe('createConfig', () => {
     expect(message).toContain('- RETRIEVAL_MODE: must be one of hybrid, dense, lexical');
     expect(message).toContain('- TELEGRAM_API_ROOT: must be a URL');
     expect(message).not.toContain(secret);
+  });
+
+  it('MIN_ANSWER_SCORE: a number between 0 and 1', () => {
+    expect(createConfig({ MIN_ANSWER_SCORE: '0.38' }).MIN_ANSWER_SCORE).toBe(0.38);
+    for (const bad of ['1.5', '-0.1', 'high']) {
+      expect(() => createConfig({ MIN_ANSWER_SCORE: bad }), bad).toThrow(/- MIN_ANSWER_SCORE: must be a number between 0 and 1/);
+    }
   });
 
   it('requires a secret with a webhook', () => {

@@ -149,6 +149,22 @@ describe('npm start as a process', () => {
   });
 });
 
+describe('configuration reaches the answerer', () => {
+  it('MIN_ANSWER_SCORE: at 1, even a question the articles answer word for word gets "not in the articles"', async () => {
+    const own = new FakeTelegram();
+    await own.start();
+    const strict = await startApp({ config: createConfig({ ...env, TELEGRAM_API_ROOT: own.url, TELEGRAM_BOT_TOKEN: own.token, DATA_DIR: tempDir(), MIN_ANSWER_SCORE: '1' }), logger: createLogger('silent') });
+    try {
+      own.message({ chatId: 7, text: 'Wie viele Flugzeuge hat Russland verloren?' });
+      const [reply] = await own.waitForSent(1);
+      expect(reply?.text).toMatch(/^Dazu steht nichts in den Artikeln\./);
+    } finally {
+      await strict.stop();
+      await own.stop();
+    }
+  });
+});
+
 describe('webhook mode', () => {
   it('checks the secret token on every request, answers, and serves /healthz', async () => {
     const own = new FakeTelegram();
