@@ -581,8 +581,9 @@ const QUOTE_CHARS = /["„“”»«]/g;
 
 /**
  * Widen a sentence to what a reader needs: the previous sentence when it starts with a pointer
- * back ("Beide Länder …", "Das …") or closes a quotation opened before; the next one when it
- * opens a quotation that continues. Only neighbours in the same paragraph, only whole sentences.
+ * back ("Beide Länder …", "Das …"), speaks of states only by reference ("Gegen beide Länder
+ * hatte die UN …": which two?) or closes a quotation opened before; the next one when it opens a
+ * quotation that continues. Only neighbours in the same paragraph, only whole sentences.
  */
 function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
   const s = c.sentence;
@@ -595,7 +596,8 @@ function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
   let end = s.end;
   const oddQuotes = ((own.match(QUOTE_CHARS) ?? []).length) % 2 === 1;
   const opensQuote = oddQuotes && /^["„“»]/.test(own);
-  if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
+  const byReference = statesOf(c).size === 0 && (TWO_STATES_BY_REFERENCE.test(own) || ONE_STATE_BY_REFERENCE.test(own));
+  if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || byReference || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
   if (next && opensQuote && next.end - start <= 700) end = next.end;
   return [start, end];
 }

@@ -63,6 +63,9 @@ describe('answer', () => {
   it('adds the previous sentence when the best one points back to it', async () => {
     const a = await hybrid.answer('Gegen wen wollen Russland und Nordkorea gemeinsam kämpfen?');
     expect(a.quotes[0]?.text.replace(/\s/g, ' ')).toBe('Machthaber Kim sicherte Russland jedenfalls Unterstützung im Kampf gegen den Westen zu. Beide Länder würden gemeinsam gegen den Imperialismus kämpfen.');
+    // "beide Länder" inside the sentence, naming neither: which two is said the sentence before.
+    const b = await hybrid.answer('Welche Sanktionen hat die UN gegen Russland verhängt?');
+    expect(b.quotes[0]?.text).toBe('Sowohl Russland als auch Nordkorea sind derzeit auf der Weltbühne isoliert. Gegen beide Länder hatte die UN scharfe Sanktionen verhängt.');
   });
 
   it('prefers the sentence with the number for "wie viele" questions', async () => {
