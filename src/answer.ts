@@ -456,6 +456,13 @@ const STATE_CONTEXT = 2;
 const TWO_STATES_BY_REFERENCE = /\bbeiden?\s+(?:Länder|Ländern|Staaten|Seiten)\b/iu;
 const ONE_STATE_BY_REFERENCE = /\b(?:das|des|dem)\s+(?:Land|Landes|Lande|Staat|Staates)\b/iu;
 
+/** How many states a sentence that names none speaks of by reference (2, 1); 0 when it names one or does not. */
+function statesByReference(c: Candidate): number {
+  if (statesOf(c).size > 0) return 0;
+  const text = c.article.text.slice(c.sentence.start, c.sentence.end);
+  return TWO_STATES_BY_REFERENCE.test(text) ? 2 : ONE_STATE_BY_REFERENCE.test(text) ? 1 : 0;
+}
+
 /**
  * The sentence names states, and a state the question asks about is neither among them nor in
  * the sentences around it: it answers about another country ("Wie viele Panzer hat Nordkorea?" →
@@ -469,8 +476,7 @@ const ONE_STATE_BY_REFERENCE = /\b(?:das|des|dem)\s+(?:Land|Landes|Lande|Staat|S
 function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () => Set<string>): boolean {
   const named = statesOf(c);
   if (named.size === 0) {
-    const text = c.article.text.slice(c.sentence.start, c.sentence.end);
-    const referred = TWO_STATES_BY_REFERENCE.test(text) ? 2 : ONE_STATE_BY_REFERENCE.test(text) ? 1 : 0;
+    const referred = statesByReference(c);
     if (referred === 0) return false;
     const near = around();
     return near.size >= referred && [...asked].some((s) => !near.has(s));
@@ -596,8 +602,7 @@ function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
   let end = s.end;
   const oddQuotes = ((own.match(QUOTE_CHARS) ?? []).length) % 2 === 1;
   const opensQuote = oddQuotes && /^["„“»]/.test(own);
-  const byReference = statesOf(c).size === 0 && (TWO_STATES_BY_REFERENCE.test(own) || ONE_STATE_BY_REFERENCE.test(own));
-  if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || byReference || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
+  if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || statesByReference(c) > 0 || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
   if (next && opensQuote && next.end - start <= 700) end = next.end;
   return [start, end];
 }
