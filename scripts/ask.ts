@@ -4,6 +4,7 @@
  * --explain prints the best-scored candidate sentences and their evidence to stderr.
  */
 import { createInterface } from 'node:readline';
+import { answerSettings } from '../src/config.js';
 import { createTransformersEmbedder } from '../src/embed.js';
 import { type Engine, createEngine } from '../src/engine.js';
 import { BelegError, InputError, errorMessage } from '../src/errors.js';
@@ -20,7 +21,7 @@ const { dataDir } = resolveDirs(config, values);
 let engine: Engine;
 try {
   const embedder = config.RETRIEVAL_MODE === 'lexical' ? null : await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
-  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH, minScore: config.MIN_ANSWER_SCORE, explain: values.explain } });
+  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { ...answerSettings(config), explain: values.explain } });
 } catch (error) {
   process.stderr.write(`error: ${errorMessage(error)}\n`);
   process.exit(1);

@@ -9,7 +9,7 @@ import { webhookCallback } from 'grammy';
 import { createAdminFeature } from './bot/admin.js';
 import { createBot, registerCommands, type BotSettings, type BotStats } from './bot/bot.js';
 import { type BuildManager, createBuildManager } from './buildManager.js';
-import { BOTFATHER_HELP, type Config } from './config.js';
+import { BOTFATHER_HELP, type Config, answerSettings } from './config.js';
 import { type Embedder, createTransformersEmbedder } from './embed.js';
 import { type Engine, createEngine } from './engine.js';
 import { openSynonyms } from './synonyms.js';
@@ -57,7 +57,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
   }
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
-  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, synonyms, answer: { maxQuestionChars: config.MAX_QUESTION_LENGTH, minScore: config.MIN_ANSWER_SCORE } });
+  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, synonyms, answer: answerSettings(config) });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
-import { DEFAULT_ANSWER } from './answer.js';
+import { type AnswerSettings, DEFAULT_ANSWER } from './answer.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_SYNONYMS } from './synonyms.js';
 
@@ -15,6 +15,7 @@ export type RetrievalMode = (typeof retrievalModes)[number];
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+const SCORE = 'must be a number between 0 and 1, e.g. 0.48';
 const positiveInt = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(fallback));
 
 const schema = z.object({
@@ -54,7 +55,7 @@ const schema = z.object({
    * Below this best-sentence score the answer is "not in the articles". Default 0.48 (calibrated
    * with `npm run eval`; lower answers more questions, and more of them wrongly).
    */
-  MIN_ANSWER_SCORE: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a number between 0 and 1, e.g. 0.48' }).min(0, 'must be a number between 0 and 1, e.g. 0.48').max(1, 'must be a number between 0 and 1, e.g. 0.48').default(DEFAULT_ANSWER.minScore)),
+  MIN_ANSWER_SCORE: z.preprocess(emptyToUndefined, z.coerce.number({ message: SCORE }).min(0, SCORE).max(1, SCORE).default(DEFAULT_ANSWER.minScore)),
   /** Questions longer than this many characters are refused. Default 1000. */
   MAX_QUESTION_LENGTH: positiveInt(1000),
   /** Questions per user per minute before the bot asks them to wait. Default 10. */
@@ -93,6 +94,11 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
     SYNONYMS_FILE: config.SYNONYMS_FILE === 'off' ? null : config.SYNONYMS_FILE ? path.resolve(cwd, config.SYNONYMS_FILE) : DEFAULT_SYNONYMS,
     cwd,
   };
+}
+
+/** The answerer settings the configuration sets, for the bot and `npm run ask` alike. */
+export function answerSettings(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>): Partial<AnswerSettings> {
+  return { maxQuestionChars: config.MAX_QUESTION_LENGTH, minScore: config.MIN_ANSWER_SCORE };
 }
 
 /** A model given as a relative folder (./models/x) becomes absolute; a hub id stays as it is. */
