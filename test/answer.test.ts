@@ -255,6 +255,9 @@ describe('sentence evidence beyond exact stems', () => {
   });
 });
 
+/** The lexical coverage of the candidate sentence starting with `start`, with and without the state check. */
+type Coverage = (question: string, start: string) => Promise<[number, number]>;
+
 describe('a sentence about another country than the question asks about', () => {
   const article = [
     'Polen hat im vergangenen Jahr 250 Panzer aus Südkorea gekauft.',
@@ -266,18 +269,20 @@ describe('a sentence about another country than the question asks about', () => 
   let dir: string;
   let checked: Engine;
   let unchecked: Engine;
+  let coverage: Coverage;
+
+  /** Lexical engines over an index with and without the state check, and the coverage they give a sentence. */
+  function withAndWithoutCheck(dataDir: string): { checked: Engine; unchecked: Engine; coverage: Coverage } {
+    const engine = (stateCheck: boolean) => createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck } });
+    const pair = { checked: engine(true), unchecked: engine(false) };
+    const of = async (e: Engine, question: string, start: string) => (await e.answer(question)).ranking?.find((r) => r.text.startsWith(start))?.lexical ?? Number.NaN;
+    return { ...pair, coverage: async (question, start) => [await of(pair.checked, question, start), await of(pair.unchecked, question, start)] };
+  }
 
   beforeAll(async () => {
     dir = await lexicalIndexOf('armeen.txt', article);
-    checked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true } });
-    unchecked = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck: false } });
+    ({ checked, unchecked, coverage } = withAndWithoutCheck(dir));
   });
-
-  /** The lexical coverage of the candidate sentence starting with `start`, with and without the state check. */
-  async function coverage(question: string, start: string): Promise<[number, number]> {
-    const of = async (engine: Engine) => (await engine.answer(question)).ranking?.find((r) => r.text.startsWith(start))?.lexical ?? Number.NaN;
-    return [await of(checked), await of(unchecked)];
-  }
 
   it('loses half its word coverage when it names other states and not the one asked about', async () => {
     const [withCheck, without] = await coverage('Wie viele Panzer hat Ungarn gekauft?', 'Polen hat');
@@ -310,16 +315,12 @@ describe('a sentence about another country than the question asks about', () => 
   });
 
   it('does not take the dateline ("Kiew – ") of the sentence before for a state it names', async () => {
-    const dir = await lexicalIndexOf('kiew.txt', 'Kiew – Der Bericht erschien am Montag. Russland hat 300 Panzer verloren.');
-    const lexical = async (stateCheck: boolean) => {
-      const engine = createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck } });
-      const answer = await engine.answer('Wie viele Panzer hat die Ukraine verloren?');
-      engine.close();
-      return answer.ranking?.find((r) => r.text.startsWith('Russland hat'))?.lexical ?? Number.NaN;
-    };
-    const without = await lexical(false);
+    const kiew = withAndWithoutCheck(await lexicalIndexOf('kiew.txt', 'Kiew – Der Bericht erschien am Montag. Russland hat 300 Panzer verloren.'));
+    const [withCheck, without] = await kiew.coverage('Wie viele Panzer hat die Ukraine verloren?', 'Russland hat');
+    kiew.checked.close();
+    kiew.unchecked.close();
     expect(without).toBeGreaterThan(0);
-    expect(await lexical(true)).toBeCloseTo(without * 0.5, 2);
+    expect(withCheck).toBeCloseTo(without * 0.5, 2);
   });
 
   it('reads "beide Länder" as the two states named just before it, "das Land" as the one', async () => {
@@ -330,18 +331,19 @@ describe('a sentence about another country than the question asks about', () => 
       '',
       'Kim sicherte Polen Hilfe zu. Beide Länder zahlten danach Strafzölle.',
     ].join('\n'));
-    const engine = (stateCheck: boolean) => createEngine({ dataDir: dir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, stateCheck } });
-    const [checked, unchecked] = [engine(true), engine(false)];
-    const lexical = async (e: Engine, q: string, start: string) => (await e.answer(q)).ranking?.find((r) => r.text.startsWith(start))?.lexical ?? Number.NaN;
-    const ratio = async (q: string, start: string) => (await lexical(checked, q, start)) / (await lexical(unchecked, q, start));
+    const zoelle = withAndWithoutCheck(dir);
+    const ratio = async (q: string, start: string) => {
+      const [withCheck, without] = await zoelle.coverage(q, start);
+      return withCheck / without;
+    };
     expect(await ratio('Welche Strafzölle verhängte die Kommission gegen Tschechien?', 'Gegen beide Länder')).toBeCloseTo(0.5, 1);
     expect(await ratio('Welche Strafzölle verhängte die Kommission gegen Ungarn?', 'Gegen beide Länder')).toBe(1);
     expect(await ratio('Womit zahlte Norwegen?', 'Das Land zahlte')).toBeCloseTo(0.5, 1);
     expect(await ratio('Womit zahlte Schweden?', 'Das Land zahlte')).toBe(1);
     // Only one state named before "beide Länder": the other may be meant by a person (Kim), so nothing is known.
     expect(await ratio('Welche Strafzölle zahlte Tschechien danach?', 'Beide Länder zahlten')).toBe(1);
-    checked.close();
-    unchecked.close();
+    zoelle.checked.close();
+    zoelle.unchecked.close();
   });
 
   it('abstains when the best sentence is still one about other states', async () => {
