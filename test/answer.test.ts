@@ -7,6 +7,7 @@ import { DEFAULT_ANSWER, datelineLength } from '../src/answer.js';
 import type { Embedder } from '../src/embed.js';
 import { type Engine, createEngine, newestFirst } from '../src/engine.js';
 import { type EvalQuestion, loadQuestions, questionSetFiles, quoteAnswers, scoreAnswers, thresholdSweep } from '../src/evaluate.js';
+import { InputError } from '../src/errors.js';
 import { answerJson, answerText } from '../src/format.js';
 import { buildIndex } from '../src/indexer.js';
 import { readCorpus } from '../src/ingest.js';
@@ -480,6 +481,29 @@ describe('bad questions', () => {
     await expect(hybrid.answer('?!…')).rejects.toThrow('Die Frage enthält keine Wörter. / The question has no words.');
     await expect(hybrid.answer('   ')).rejects.toThrow('Die Frage ist leer. / The question is empty.');
     await expect(hybrid.answer('Wort '.repeat(2000))).rejects.toThrow('Die Frage ist zu lang (9999 Zeichen, höchstens 1000). / The question is too long (9999 characters, at most 1000).');
+  });
+
+  it('random mixes of full-text syntax, control, joiner and direction characters, lone surrogates and other scripts: an answer quoting the store, or a clear error', async () => {
+    const pieces = ['Russland', 'Panzer', 'wie viele', 'beide Länder', 'Kiew –', '"', "'", 'NEAR(', 'AND', 'OR', 'NOT', '*', '^', ':', '(', ')', '{', '}',
+      '\u0000', '\u200d', '\u202e', '\ud800', '\udc00', '😀', 'ẞ', 'İ', 'ﬃ', 'Ⅻ', '٣', '北朝鮮', 'Россия', '\t', '\n', 'x'.repeat(120), '—', '„', '&amp;', '<b>', '\\', '%', '_'];
+    let seed = 42;
+    const pick = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor(seed / 65536) % n; // the high bits: the low ones of this generator repeat quickly
+    };
+    const texts = new Map((await readCorpus(CORPUS)).articles.map((a) => [a.file, a.text]));
+    let answered = 0;
+    for (let i = 0; i < 300; i++) {
+      const q = Array.from({ length: 1 + pick(8) }, () => pieces[pick(pieces.length)]).join(pick(2) ? ' ' : '');
+      try {
+        const a = await hybrid.answer(q);
+        for (const quote of a.quotes) expect(texts.get(quote.article.file)?.slice(quote.start, quote.end), JSON.stringify(q)).toBe(quote.text);
+        answered++;
+      } catch (error) {
+        expect(error, JSON.stringify(q)).toBeInstanceOf(InputError);
+      }
+    }
+    expect(answered).toBeGreaterThan(200); // the rest have no words (only punctuation, control characters)
   });
 });
 
