@@ -149,31 +149,35 @@ describe('npm start as a process', () => {
   });
 });
 
+/** A second app with its own fake Telegram and data folder, the shared environment plus `extra`; stopped after `use`. */
+async function withOwnApp(extra: Record<string, string>, use: (own: FakeTelegram, app: App) => Promise<void>): Promise<void> {
+  const own = new FakeTelegram();
+  await own.start();
+  const ownApp = await startApp({
+    config: createConfig({ ...env, TELEGRAM_API_ROOT: own.url, TELEGRAM_BOT_TOKEN: own.token, DATA_DIR: tempDir(), ...extra }),
+    logger: createLogger('silent'),
+  });
+  try {
+    await use(own, ownApp);
+  } finally {
+    await ownApp.stop();
+    await own.stop();
+  }
+}
+
 describe('configuration reaches the answerer', () => {
   it('MIN_ANSWER_SCORE: at 1, even a question the articles answer word for word gets "not in the articles"', async () => {
-    const own = new FakeTelegram();
-    await own.start();
-    const strict = await startApp({ config: createConfig({ ...env, TELEGRAM_API_ROOT: own.url, TELEGRAM_BOT_TOKEN: own.token, DATA_DIR: tempDir(), MIN_ANSWER_SCORE: '1' }), logger: createLogger('silent') });
-    try {
+    await withOwnApp({ MIN_ANSWER_SCORE: '1' }, async (own) => {
       own.message({ chatId: 7, text: 'Wie viele Flugzeuge hat Russland verloren?' });
       const [reply] = await own.waitForSent(1);
       expect(reply?.text).toMatch(/^Dazu steht nichts in den Artikeln\./);
-    } finally {
-      await strict.stop();
-      await own.stop();
-    }
+    });
   });
 });
 
 describe('webhook mode', () => {
   it('checks the secret token on every request, answers, and serves /healthz', async () => {
-    const own = new FakeTelegram();
-    await own.start();
-    const webhookApp = await startApp({
-      config: createConfig({ ...env, TELEGRAM_API_ROOT: own.url, TELEGRAM_BOT_TOKEN: own.token, DATA_DIR: tempDir(), WEBHOOK_URL: 'https://bot.example.org/telegram/hook', WEBHOOK_SECRET: 'geheim_123', PORT: '0' }),
-      logger: createLogger('silent'),
-    });
-    try {
+    await withOwnApp({ WEBHOOK_URL: 'https://bot.example.org/telegram/hook', WEBHOOK_SECRET: 'geheim_123', PORT: '0' }, async (own, webhookApp) => {
       const address = webhookApp.server?.address();
       const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
       expect(own.calls.find((c) => c.method === 'setWebhook')?.payload).toMatchObject({ url: 'https://bot.example.org/telegram/hook', secret_token: 'geheim_123' });
@@ -189,9 +193,6 @@ describe('webhook mode', () => {
       await own.waitForSent(1);
       expect(own.sent[0]?.text).toContain('Kokushikan-Universität');
       expect((await fetch(`${base}/other`)).status).toBe(404);
-    } finally {
-      await webhookApp.stop();
-      await own.stop();
-    }
+    });
   });
 });
