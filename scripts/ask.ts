@@ -4,12 +4,11 @@
  * --explain prints the best-scored candidate sentences and their evidence to stderr.
  */
 import { createInterface } from 'node:readline';
-import { answerSettings } from '../src/config.js';
-import { createTransformersEmbedder } from '../src/embed.js';
-import { type Engine, createEngine } from '../src/engine.js';
+import { createTransformersEmbedder } from '../src/index/embed.js';
+import { type Engine, answerSettings, createEngine } from '../src/answer/engine.js';
 import { BelegError, InputError, errorMessage } from '../src/errors.js';
-import { answerJson, answerText, errorJson } from '../src/format.js';
-import { openSynonyms } from '../src/synonyms.js';
+import { answerJson, answerText, errorJson } from '../src/bot/format.js';
+import { openSynonyms } from '../src/answer/synonyms.js';
 import { loadEnv } from './env.js';
 import { parseCli, resolveDirs } from './cli.js';
 

@@ -9,17 +9,17 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { resolveModelId } from '../src/config.js';
-import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
+import { createTransformersEmbedder, type Embedder } from '../src/index/embed.js';
 import { errorMessage } from '../src/errors.js';
-import { createEngine } from '../src/engine.js';
-import { loadQuestions, questionSetFiles } from '../src/evaluate.js';
-import { answerHtml } from '../src/format.js';
-import { DEFAULT_HNSW, createExactIndex, loadHnswIndex } from '../src/hnsw.js';
-import { buildIndex } from '../src/indexer.js';
-import { readCorpus } from '../src/ingest.js';
-import { createRetriever } from '../src/retrieve.js';
-import { HNSW_FILE, currentIndexFolder, openIndex } from '../src/store.js';
-import { writeTinyModel } from '../src/tinyModel.js';
+import { createEngine } from '../src/answer/engine.js';
+import { loadQuestions, questionSetFiles } from '../src/answer/evaluate.js';
+import { answerHtml } from '../src/bot/format.js';
+import { DEFAULT_HNSW, createExactIndex, loadHnswIndex } from '../src/index/hnsw.js';
+import { buildIndex } from '../src/index/indexer.js';
+import { readCorpus } from '../src/ingest/ingest.js';
+import { createRetriever } from '../src/answer/retrieve.js';
+import { HNSW_FILE, currentIndexFolder, openIndex } from '../src/index/store.js';
+import { writeTinyModel } from '../src/index/tinyModel.js';
 import { isWholeNumber, parseCli, scriptNodeArgs, usageExit, wholeNumber } from './cli.js';
 import { writeSyntheticCorpus } from './synthetic.js';
 

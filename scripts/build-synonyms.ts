@@ -1,13 +1,13 @@
 /**
  * npm run build-synonyms -- [--source FILE] [--out FILE]
- * Stems OpenThesaurus (src/lexicon/openthesaurus-de.txt.gz) into the synonym sets the answerer
- * loads (src/lexicon/synonyms-de.txt.gz). Run it after changing the stemmer or the stopwords;
+ * Stems OpenThesaurus (src/answer/lexicon/openthesaurus-de.txt.gz) into the synonym sets the answerer
+ * loads (src/answer/lexicon/synonyms-de.txt.gz). Run it after changing the stemmer or the stopwords;
  * a test fails while the shipped file is stale.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DEFAULT_SYNONYMS, THESAURUS_SOURCE, formatStemSets, readThesaurus } from '../src/synonyms.js';
+import { DEFAULT_SYNONYMS, THESAURUS_SOURCE, formatStemSets, readThesaurus } from '../src/answer/synonyms.js';
 import { parseCli } from './cli.js';
 
 const USAGE = 'Usage: npm run build-synonyms -- [--source openthesaurus.txt] [--out synonyms-de.txt.gz]';
@@ -18,7 +18,7 @@ const sets = readThesaurus(source);
 const header = [
   'German synonym sets as Snowball stems, derived by scripts/build-synonyms.ts from',
   'OpenThesaurus (www.openthesaurus.de), Copyright (C) Daniel Naber and contributors,',
-  'licensed under the GNU LGPL 2.1 or later (src/lexicon/LICENSE-LGPL-2.1).',
+  'licensed under the GNU LGPL 2.1 or later (src/answer/lexicon/LICENSE-LGPL-2.1).',
 ].join('\n');
 const text = formatStemSets(sets, header);
 writeFileSync(out, out.endsWith('.gz') ? gzipSync(text, { level: 9 }) : text);

@@ -4,22 +4,22 @@
  * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present), this
  * repository's own questions (test/eval/own-questions.jsonl, used while tuning) and its held-out
  * questions (test/eval/heldout*-questions.jsonl, written before the system was run on them; the
- * history in test/eval/README.md says how much each was looked at since). Prints one table per set.
+ * history in docs/quality.md says how much each was looked at since). Prints one table per set.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveModelId } from '../src/config.js';
-import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
-import { DEFAULT_ANSWER } from '../src/answer.js';
-import { createEngine, type Engine } from '../src/engine.js';
+import { createTransformersEmbedder, type Embedder } from '../src/index/embed.js';
+import { DEFAULT_ANSWER } from '../src/answer/answer.js';
+import { createEngine, type Engine } from '../src/answer/engine.js';
 import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, type QuestionDetail, bm25SentenceBaseline, loadQuestions, poolReports, questionDetails, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/evaluate.js';
-import { answerJson } from '../src/format.js';
-import { buildIndex } from '../src/indexer.js';
-import { readCorpus } from '../src/ingest.js';
-import { writeTinyModel } from '../src/tinyModel.js';
-import { openSynonyms } from '../src/synonyms.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, type QuestionDetail, bm25SentenceBaseline, loadQuestions, poolReports, questionDetails, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/answer/evaluate.js';
+import { answerJson } from '../src/bot/format.js';
+import { buildIndex } from '../src/index/indexer.js';
+import { readCorpus } from '../src/ingest/ingest.js';
+import { writeTinyModel } from '../src/index/tinyModel.js';
+import { openSynonyms } from '../src/answer/synonyms.js';
 import { loadEnv } from './env.js';
 import { parseCli } from './cli.js';
 

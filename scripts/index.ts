@@ -4,9 +4,9 @@
  * every few seconds otherwise, and a summary at the end. Exit 0 unless nothing could be indexed.
  */
 import cliProgress from 'cli-progress';
-import { createTransformersEmbedder } from '../src/embed.js';
+import { createTransformersEmbedder } from '../src/index/embed.js';
 import { BelegError, errorMessage } from '../src/errors.js';
-import { type BuildProgress, buildIndex } from '../src/indexer.js';
+import { type BuildProgress, buildIndex } from '../src/index/indexer.js';
 import { loadEnv } from './env.js';
 import { downloadProgress, parseCli, resolveDirs } from './cli.js';
 

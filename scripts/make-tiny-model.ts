@@ -1,13 +1,13 @@
 /**
  * npm run make-tiny-model -- --out DIR [--corpus DIR] [--dim 384] [--layers N [--heads 12] [--intermediate 1536]]
- * Writes a tiny offline embedding model built from the corpus vocabulary (see src/tinyModel.ts).
+ * Writes a tiny offline embedding model built from the corpus vocabulary (see src/index/tinyModel.ts).
  * With --layers it also has transformer layers with random weights: the compute of a real
  * encoder of that shape, for measuring speed offline (not for answer quality).
  */
 import path from 'node:path';
 import { loadEnv } from './env.js';
-import { readCorpus } from '../src/ingest.js';
-import { writeTinyModel } from '../src/tinyModel.js';
+import { readCorpus } from '../src/ingest/ingest.js';
+import { writeTinyModel } from '../src/index/tinyModel.js';
 import { parseCli, usageExit, wholeNumber } from './cli.js';
 
 const USAGE = 'Usage: npm run make-tiny-model -- --out DIR [--corpus DIR] [--dim 384] [--layers N [--heads 12] [--intermediate 1536]]';

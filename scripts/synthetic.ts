@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { paragraphs } from '../src/chunk.js';
-import type { Article } from '../src/ingest.js';
+import { paragraphs } from '../src/index/chunk.js';
+import type { Article } from '../src/ingest/ingest.js';
 
 const NAMES = ['Putin', 'Kim', 'Schoigu', 'Görlach', 'Easley', 'Zinberg', 'Xi Jinping', 'Yoon'];
 const STAND_INS = ['Müller', 'Okafor', 'Lindqvist', 'Tanaka', 'Haddad', 'Kowalski', 'Moreau', 'Silva', 'Novak', 'Ibrahim', 'Larsen', 'Rossi'];

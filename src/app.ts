@@ -8,20 +8,24 @@ import { type RunnerHandle, run } from '@grammyjs/runner';
 import { webhookCallback } from 'grammy';
 import { createAdminFeature } from './bot/admin.js';
 import { createBot, registerCommands, type BotSettings, type BotStats } from './bot/bot.js';
-import { type BuildManager, createBuildManager } from './buildManager.js';
-import { BOTFATHER_HELP, type Config, answerSettings } from './config.js';
-import { type Embedder, createTransformersEmbedder } from './embed.js';
-import { type Engine, createEngine } from './engine.js';
-import { openSynonyms } from './synonyms.js';
+import { type BuildManager, createBuildManager } from './index/buildManager.js';
+import { BOTFATHER_HELP, type Config, type RetrievalMode } from './config.js';
+import { type Embedder, createTransformersEmbedder } from './index/embed.js';
+import { type Engine, answerSettings, createEngine } from './answer/engine.js';
+import { openSynonyms } from './answer/synonyms.js';
 import { ConfigError, errorMessage } from './errors.js';
-import { buildIndex } from './indexer.js';
+import { buildIndex } from './index/indexer.js';
 import type { Logger } from './logger.js';
-import { currentIndexFolder } from './store.js';
+import { currentIndexFolder } from './index/store.js';
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 export interface App {
   readonly engine: Engine;
+  /** The retrieval mode served: RETRIEVAL_MODE, or lexical when the default hybrid's model could not be loaded. */
+  readonly mode: RetrievalMode;
+  /** The configured model that could not be loaded (null when it loaded or none was needed). */
+  readonly missingModel: string | null;
   readonly stats: BotStats;
   /** Background index builds (admins' /reindex, uploads). */
   readonly builds: BuildManager;
@@ -40,24 +44,42 @@ export interface AppOptions {
 export async function startApp({ config, logger, botSettings }: AppOptions): Promise<App> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError(BOTFATHER_HELP);
   let embedder: Embedder | null = null;
-  if (config.RETRIEVAL_MODE !== 'lexical') {
+  let mode = config.RETRIEVAL_MODE;
+  // The model that was configured but could not be loaded: the bot then serves by keyword search.
+  let missingModel: string | null = null;
+  if (mode !== 'lexical') {
     const t = performance.now();
-    embedder = await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
-    logger.info({ model: embedder.modelId, dimensions: embedder.dimensions, ms: Math.round(performance.now() - t) }, 'model loaded');
+    try {
+      embedder = await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
+      logger.info({ model: embedder.modelId, dimensions: embedder.dimensions, ms: Math.round(performance.now() - t) }, 'model loaded');
+    } catch (error) {
+      // An operator who asked for the model by name gets the error; the default degrades loudly.
+      if (config.retrievalModeSet) throw error;
+      missingModel = config.EMBEDDING_MODEL;
+      mode = 'lexical';
+      logger.warn({ model: missingModel, reason: errorMessage(error) }, modelMissingWarning(missingModel, errorMessage(error)));
+    }
   }
   // Build the index when it is missing, refresh it when the corpus changed (a no-op otherwise).
-  try {
-    const s = await buildIndex({
-      corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embedder, maxArticleBytes: config.MAX_ARTICLE_BYTES,
-      onWarning: (w) => logger.warn({ file: w.file }, w.message),
-    });
-    logger.info({ articles: s.articles, chunks: s.chunks, added: s.added, changed: s.changed, removed: s.removed, rebuilt: s.rebuilt, seconds: Math.round(s.seconds * 100) / 100 }, 'index ready');
-  } catch (error) {
-    if (!currentIndexFolder(config.DATA_DIR)) throw error;
-    logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
+  // Without the model an existing index is served as it is (keyword search needs no vectors), so
+  // its vectors are still there on the next start that loads the model; a missing one is built
+  // without vectors, and that next start rebuilds it with them.
+  if (missingModel && currentIndexFolder(config.DATA_DIR)) {
+    logger.warn('serving the existing index without re-indexing until the model loads');
+  } else {
+    try {
+      const s = await buildIndex({
+        corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embedder, maxArticleBytes: config.MAX_ARTICLE_BYTES,
+        onWarning: (w) => logger.warn({ file: w.file }, w.message),
+      });
+      logger.info({ articles: s.articles, chunks: s.chunks, added: s.added, changed: s.changed, removed: s.removed, rebuilt: s.rebuilt, seconds: Math.round(s.seconds * 100) / 100 }, 'index ready');
+    } catch (error) {
+      if (!currentIndexFolder(config.DATA_DIR)) throw error;
+      logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
+    }
   }
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
-  const engine = createEngine({ dataDir: config.DATA_DIR, mode: config.RETRIEVAL_MODE, embedder, synonyms, answer: answerSettings(config) });
+  const engine = createEngine({ dataDir: config.DATA_DIR, mode, embedder, synonyms, answer: answerSettings(config) });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };
@@ -77,7 +99,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     settings: {
       token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, maxQuestionLength: config.MAX_QUESTION_LENGTH,
       rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitPerChat: config.RATE_LIMIT_PER_CHAT, logQuestions: config.LOG_QUESTIONS,
-      modelId: embedder?.modelId ?? null, mode: config.RETRIEVAL_MODE, features: [admin], ...botSettings,
+      modelId: embedder?.modelId ?? null, missingModel, mode, features: [admin], ...botSettings,
     },
   });
   await bot.init();
@@ -91,7 +113,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     server = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/healthz') {
         const m = engine.current().manifest;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, articles: m.articles, chunks: m.chunks }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, articles: m.articles, chunks: m.chunks, mode, model: embedder?.modelId ?? null, ...(missingModel ? { missingModel } : {}) }));
         return;
       }
       if (req.method === 'POST' && req.url === path) {
@@ -114,7 +136,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
 
   let stopping: Promise<void> | null = null;
   return {
-    engine, stats, server, builds,
+    engine, stats, server, builds, mode, missingModel,
     stop() {
       stopping ??= (async () => {
         if (runner?.isRunning()) await runner.stop(); // resolves when middleware in flight is done
@@ -126,4 +148,11 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
       return stopping;
     },
   };
+}
+
+/** The one loud line a start without the model logs: which model, why, and the ways out. */
+export function modelMissingWarning(model: string, reason: string): string {
+  return `Embedding model "${model}" could not be loaded (${reason}). The bot runs WITHOUT the model: keyword search only (RETRIEVAL_MODE=lexical), ` +
+    'no cross-lingual answers. Fix: give the machine access to huggingface.co once (the model is cached), or set EMBEDDING_MODEL to a local model folder; ' +
+    'the next start that loads the model re-indexes with vectors. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.'
 }

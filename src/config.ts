@@ -5,9 +5,7 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
-import { type AnswerSettings, DEFAULT_ANSWER } from './answer.js';
 import { ConfigError } from './errors.js';
-import { DEFAULT_SYNONYMS } from './synonyms.js';
 
 export const DEFAULT_EMBEDDING_MODEL = 'Xenova/multilingual-e5-small';
 export const retrievalModes = ['hybrid', 'dense', 'lexical'] as const;
@@ -52,10 +50,10 @@ const schema = z.object({
   /** Log question text at info level. Default false (privacy). */
   LOG_QUESTIONS: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1')),
   /**
-   * Below this best-sentence score the answer is "not in the articles". Default 0.48 (calibrated
-   * with `npm run eval`; lower answers more questions, and more of them wrongly).
+   * Below this best-sentence score the answer is "not in the articles". Unset: the answerer's
+   * default (lower answers more questions, and more of them wrongly).
    */
-  MIN_ANSWER_SCORE: z.preprocess(emptyToUndefined, z.coerce.number({ message: SCORE }).min(0, SCORE).max(1, SCORE).default(DEFAULT_ANSWER.minScore)),
+  MIN_ANSWER_SCORE: z.preprocess(emptyToUndefined, z.coerce.number({ message: SCORE }).min(0, SCORE).max(1, SCORE).optional()),
   /** Questions longer than this many characters are refused. Default 1000. */
   MAX_QUESTION_LENGTH: positiveInt(1000),
   /** Questions per user per minute before the bot asks them to wait. Default 10. */
@@ -68,7 +66,13 @@ const schema = z.object({
   MAX_ARTICLE_BYTES: positiveInt(5_000_000),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'SYNONYMS_FILE'> & { readonly SYNONYMS_FILE: string | null; readonly cwd: string };
+export type Config = Omit<z.infer<typeof schema>, 'SYNONYMS_FILE'> & {
+  /** A synonyms file; null: none (`off`); undefined: the bundled sets. */
+  readonly SYNONYMS_FILE: string | null | undefined;
+  /** RETRIEVAL_MODE was set, not defaulted: then a model that fails to load stops the bot instead of falling back to lexical. */
+  readonly retrievalModeSet: boolean;
+  readonly cwd: string;
+};
 
 /** Parse and validate an environment. Throws a ConfigError naming every bad key and the fix. */
 export function createConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -91,14 +95,10 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
     DATA_DIR: path.resolve(cwd, config.DATA_DIR),
     EMBEDDING_MODEL: resolveModelId(config.EMBEDDING_MODEL, cwd),
     MODEL_CACHE_DIR: config.MODEL_CACHE_DIR ? path.resolve(cwd, config.MODEL_CACHE_DIR) : undefined,
-    SYNONYMS_FILE: config.SYNONYMS_FILE === 'off' ? null : config.SYNONYMS_FILE ? path.resolve(cwd, config.SYNONYMS_FILE) : DEFAULT_SYNONYMS,
+    SYNONYMS_FILE: config.SYNONYMS_FILE === 'off' ? null : config.SYNONYMS_FILE ? path.resolve(cwd, config.SYNONYMS_FILE) : undefined,
+    retrievalModeSet: emptyToUndefined(env.RETRIEVAL_MODE) !== undefined,
     cwd,
   };
-}
-
-/** The answerer settings the configuration sets, for the bot and `npm run ask` alike. */
-export function answerSettings(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>): Partial<AnswerSettings> {
-  return { maxQuestionChars: config.MAX_QUESTION_LENGTH, minScore: config.MIN_ANSWER_SCORE };
 }
 
 /** A model given as a relative folder (./models/x) becomes absolute; a hub id stays as it is. */

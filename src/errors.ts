@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'INDEX_MISMATCH'
   | 'INDEX_CORRUPT'
   | 'INDEX_BUSY'
+  | 'BUILD_STOPPED'
   | 'EMBEDDING_INVALID'
   | 'INPUT_INVALID'
   | 'CORPUS_EMPTY'

@@ -3,6 +3,7 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: undefined, redact: { paths: ['token', '*.token', 'config.TELEGRAM_BOT_TOKEN'], remove: true } }, pino.destination(2));
+/** `destination`: where the JSON lines go (default stderr; tests read them). */
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
+  return pino({ level, base: undefined, redact: { paths: ['token', '*.token', 'config.TELEGRAM_BOT_TOKEN'], remove: true } }, destination);
 }

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createConfig } from '../src/config.js';
-import { DEFAULT_SYNONYMS } from '../src/synonyms.js';
 import { ROOT } from './helpers.js';
 
 const TOKEN = '123456789:AAE_abcdefghijklmnopqrstuvwxyz012345';
@@ -13,10 +12,11 @@ describe('createConfig', () => {
     expect(c).toMatchObject({
       ADMIN_USER_IDS: [], CORPUS_DIR: '/srv/bot/corpus', DATA_DIR: '/srv/bot/data',
       EMBEDDING_MODEL: 'Xenova/multilingual-e5-small', RETRIEVAL_MODE: 'hybrid', TELEGRAM_API_ROOT: 'https://api.telegram.org',
-      LOG_LEVEL: 'info', LOG_QUESTIONS: false, MAX_QUESTION_LENGTH: 1000, PORT: 8080, MIN_ANSWER_SCORE: 0.48,
+      LOG_LEVEL: 'info', LOG_QUESTIONS: false, MAX_QUESTION_LENGTH: 1000, PORT: 8080,
     });
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
-    expect(c.SYNONYMS_FILE).toBe(DEFAULT_SYNONYMS);
+    expect(c.SYNONYMS_FILE).toBeUndefined();
+    expect(c.MIN_ANSWER_SCORE).toBeUndefined();
   });
 
   it('SYNONYMS_FILE: a path relative to the working directory, or off', () => {

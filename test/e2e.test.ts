@@ -150,12 +150,12 @@ describe('npm start as a process', () => {
 });
 
 /** A second app with its own fake Telegram and data folder, the shared environment plus `extra`; stopped after `use`. */
-async function withOwnApp(extra: Record<string, string>, use: (own: FakeTelegram, app: App) => Promise<void>): Promise<void> {
+async function withOwnApp(extra: Record<string, string>, use: (own: FakeTelegram, app: App) => Promise<void>, logs?: string[]): Promise<void> {
   const own = new FakeTelegram();
   await own.start();
   const ownApp = await startApp({
     config: createConfig({ ...env, TELEGRAM_API_ROOT: own.url, TELEGRAM_BOT_TOKEN: own.token, DATA_DIR: tempDir(), ...extra }),
-    logger: createLogger('silent'),
+    logger: logs ? createLogger('warn', { write: (line: string) => void logs.push(line) }) : createLogger('silent'),
   });
   try {
     await use(own, ownApp);
@@ -183,7 +183,7 @@ describe('webhook mode', () => {
       expect(own.calls.find((c) => c.method === 'setWebhook')?.payload).toMatchObject({ url: 'https://bot.example.org/telegram/hook', secret_token: 'geheim_123' });
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ ok: true, articles: 2, chunks: 20 });
+      expect(await health.json()).toEqual({ ok: true, articles: 2, chunks: 20, mode: 'hybrid', model });
       const update = { update_id: 1, message: { message_id: 5, date: 0, chat: { id: 9, type: 'private', first_name: 'A' }, from: { id: 9, is_bot: false, first_name: 'A' }, text: 'Wo lehrt Yakov Zinberg?' } };
       const post = (secret?: string) => fetch(`${base}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) }, body: JSON.stringify(update) });
       expect((await post()).status).toBe(401);
@@ -194,5 +194,58 @@ describe('webhook mode', () => {
       expect(own.sent[0]?.text).toContain('Kokushikan-Universität');
       expect((await fetch(`${base}/other`)).status).toBe(404);
     });
+  });
+});
+
+describe('npm start when the model cannot be loaded', () => {
+  const about = async (own: FakeTelegram) => {
+    const before = own.sent.length;
+    own.message({ chatId: 5, text: '/about', entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+    return (await own.waitForSent(before + 1))[before]?.text ?? '';
+  };
+
+  it('the default mode falls back to keyword search with one loud warning; /about and /healthz say so; the next start with the model re-indexes with vectors', async () => {
+    const dataDir = tempDir();
+    const broken = tempDir(); // a folder without config.json: not a model
+    const logs: string[] = [];
+    await withOwnApp({ EMBEDDING_MODEL: broken, DATA_DIR: dataDir }, async (own, degraded) => {
+      expect(degraded.mode).toBe('lexical');
+      expect(degraded.missingModel).toBe(broken);
+      expect(degraded.engine.current().manifest.modelId).toBeNull();
+      const warnings = logs.map((l) => JSON.parse(l) as { level: number; msg: string; model?: string; reason?: string }).filter((l) => l.model === broken);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.level).toBe(40);
+      expect(warnings[0]?.msg).toMatch(/could not be loaded \(.*config\.json.*\)\. The bot runs WITHOUT the model/);
+      expect(warnings[0]?.msg).toContain('RETRIEVAL_MODE=hybrid to make it an error');
+      expect(await about(own)).toContain('konnte nicht geladen werden, der Bot läuft ohne Modell (nur Stichwortsuche)');
+      own.message({ chatId: 6, text: 'Wie viele Flugzeuge hat Russland verloren?' });
+      expect((await own.waitForSent(2))[1]?.text).toContain('315 Flugzeuge');
+    }, logs);
+    // The model loads again: the lexical index is rebuilt with vectors, and /about names the model.
+    await withOwnApp({ DATA_DIR: dataDir }, async (own, healthy) => {
+      expect(healthy.mode).toBe('hybrid');
+      expect(healthy.missingModel).toBeNull();
+      expect(healthy.engine.current().manifest.modelId).toBe(model);
+      expect(healthy.engine.current().vectors).not.toBeNull();
+      expect(await about(own)).not.toContain('ohne Modell');
+    });
+  });
+
+  it('an existing index with vectors is served as it is (not rebuilt without them); /healthz says the model is missing', async () => {
+    const dataDir = tempDir();
+    const broken = tempDir();
+    await withOwnApp({ DATA_DIR: dataDir }, async (_own, healthy) => expect(healthy.engine.current().manifest.modelId).toBe(model));
+    await withOwnApp({ DATA_DIR: dataDir, EMBEDDING_MODEL: broken, WEBHOOK_URL: 'https://bot.example.org/hook', WEBHOOK_SECRET: 's3cret', PORT: '0' }, async (_own, degraded) => {
+      expect(degraded.mode).toBe('lexical');
+      expect(degraded.engine.current().manifest.modelId).toBe(model);
+      const address = degraded.server?.address();
+      const health = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/healthz`);
+      expect(await health.json()).toEqual({ ok: true, articles: 2, chunks: 20, mode: 'lexical', model: null, missingModel: broken });
+    });
+  });
+
+  it('RETRIEVAL_MODE=hybrid set explicitly fails fast with the model error', async () => {
+    const broken = tempDir();
+    await expect(withOwnApp({ EMBEDDING_MODEL: broken, RETRIEVAL_MODE: 'hybrid' }, async () => undefined)).rejects.toThrow(/Could not load embedding model .*no config\.json/);
   });
 });

@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { createTransformersEmbedder, type Embedder } from '../src/embed.js';
-import { readCorpus } from '../src/ingest.js';
-import { writeTinyModel } from '../src/tinyModel.js';
+import { createTransformersEmbedder, type Embedder } from '../src/index/embed.js';
+import { readCorpus } from '../src/ingest/ingest.js';
+import { writeTinyModel } from '../src/index/tinyModel.js';
 import { scriptNodeArgs } from '../scripts/cli.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');

@@ -5,17 +5,17 @@
  * answered from the old index until the new one is complete.
  */
 import { type Context, Composer, InlineKeyboard } from 'grammy';
-import type { BuildManager, BuildResult, RunningBuild } from '../buildManager.js';
-import { chunkArticle } from '../chunk.js';
-import { FileExistsError, findCorpusFile, markdownArticle, removeCorpusFile, safeArticleName, saveArticle } from '../corpusFiles.js';
-import type { Engine } from '../engine.js';
+import type { BuildManager, BuildResult, RunningBuild } from '../index/buildManager.js';
+import { chunkArticle } from '../index/chunk.js';
+import { FileExistsError, findCorpusFile, markdownArticle, removeCorpusFile, safeArticleName, saveArticle } from '../ingest/corpusFiles.js';
+import type { Engine } from '../answer/engine.js';
 import { BelegError, errorMessage } from '../errors.js';
-import { fetchPage } from '../fetchArticle.js';
-import { escapeHtml } from '../format.js';
-import type { BuildProgress } from '../indexer.js';
-import { normalizeDate, parseArticle } from '../ingest.js';
+import { fetchPage } from '../ingest/fetchArticle.js';
+import { escapeHtml } from './format.js';
+import type { BuildProgress } from '../index/indexer.js';
+import { normalizeDate, parseArticle } from '../ingest/ingest.js';
 import type { Logger } from '../logger.js';
-import { sampleQuestion } from '../sampleQuestion.js';
+import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { BotStats } from './bot.js';
 import { type Lang, apologyText, userLanguage } from './replies.js';
 import { topicOptions } from './triggers.js';

@@ -7,9 +7,9 @@ import { sequentialize } from '@grammyjs/runner';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Bot, type Context, Composer, GrammyError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../answer/engine.js';
 import { InputError } from '../errors.js';
-import { answerHtml, answerText } from '../format.js';
+import { answerHtml, answerText } from './format.js';
 import type { Logger } from '../logger.js';
 import { createRateLimiter } from './rateLimit.js';
 import {
@@ -27,6 +27,8 @@ export interface BotSettings {
   logQuestions: boolean;
   /** Model and mode shown by /about. */
   modelId: string | null;
+  /** The configured model that could not be loaded (the bot then runs lexical); /about says so. */
+  missingModel?: string | null;
   mode: string;
   /** Extra composers (admin features) installed before the question handlers. */
   features?: Composer<Context>[];
@@ -131,7 +133,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
   commands.command('sources', (ctx) => replyHtml(ctx, sourcesText(langOf(ctx), engine.current().store.articles())));
   commands.command('about', (ctx) => {
     const m = engine.current().manifest;
-    return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
+    return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, missingModel: settings.missingModel ?? null, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
   });
   bot.use(commands);
   for (const feature of settings.features ?? []) bot.use(feature);

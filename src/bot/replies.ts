@@ -2,8 +2,8 @@
  * Reply texts of the bot, as pure functions of their inputs, in German and English. Everything
  * dynamic is HTML-escaped here; handlers only send what these return.
  */
-import type { StoredArticle } from '../db.js';
-import { TELEGRAM_LIMIT, escapeHtml, formatDate } from '../format.js';
+import type { StoredArticle } from '../index/db.js';
+import { TELEGRAM_LIMIT, escapeHtml, formatDate } from './format.js';
 
 export type Lang = 'de' | 'en';
 
@@ -96,15 +96,28 @@ export function sourcesText(lang: Lang, articles: readonly Pick<StoredArticle, '
 
 export interface AboutInfo {
   model: string | null;
+  /** The configured model that could not be loaded, when the bot runs without it. */
+  missingModel?: string | null;
   mode: string;
   articles: number;
   chunks: number;
   builtAt: string;
 }
 
+/** A hub id as it is; a local folder by its last part (the server's paths are not the users' business). */
+function modelName(model: string): string {
+  return model.startsWith('/') ? (model.split('/').pop() ?? model) : model;
+}
+
 export function aboutText(lang: Lang, info: AboutInfo): string {
   const date = info.builtAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  const model = info.model ? escapeHtml(info.model.includes('/') && info.model.startsWith('/') ? `lokales Modell ${info.model.split('/').pop()}` : info.model) : lang === 'de' ? 'keins (nur Stichwortsuche)' : 'none (keyword search only)';
+  const model = info.model
+    ? escapeHtml(info.model.includes('/') && info.model.startsWith('/') ? `lokales Modell ${info.model.split('/').pop()}` : info.model)
+    : info.missingModel
+      ? lang === 'de'
+        ? `keins – ${escapeHtml(modelName(info.missingModel))} konnte nicht geladen werden, der Bot läuft ohne Modell (nur Stichwortsuche)`
+        : `none – ${escapeHtml(modelName(info.missingModel))} could not be loaded, the bot runs without the model (keyword search only)`
+      : lang === 'de' ? 'keins (nur Stichwortsuche)' : 'none (keyword search only)';
   return lang === 'de'
     ? `<b>belegbot</b>\nModell: ${model}\nSuche: ${escapeHtml(info.mode)}\nArtikel: ${info.articles}, Abschnitte: ${info.chunks}\nIndex vom: ${escapeHtml(date)}`
     : `<b>belegbot</b>\nModel: ${model}\nSearch: ${escapeHtml(info.mode)}\nArticles: ${info.articles}, chunks: ${info.chunks}\nIndex built: ${escapeHtml(date)}`;

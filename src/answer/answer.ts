@@ -1,0 +1,633 @@
+/**
+ * answer: retrieved chunks → scored sentences → verbatim quotes with numbered sources, or an
+ * abstention. A quote is always `article.text.slice(start, end)` over whole stored sentences;
+ * nothing here writes text of its own into a quote.
+ */
+import type { StoredArticle, StoredSentence } from '../index/db.js';
+import type { Embedder } from '../index/embed.js';
+import { InputError } from '../errors.js';
+import type { Retrieval, Retriever } from './retrieve.js';
+import { stateOfStem, statesAskedAbout, statesIn } from './states.js';
+import type { Synonyms } from './synonyms.js';
+import type { LoadedIndex } from '../index/store.js';
+import { type QuestionTerm, type Token, stem, tokenize, wordRoot } from '../text.js';
+
+export interface Quote {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly score: number;
+  readonly article: StoredArticle;
+  /** 1-based number of the source this quote cites. */
+  readonly sourceNumber: number;
+}
+
+export interface Answer {
+  readonly question: string;
+  readonly found: boolean;
+  readonly quotes: Quote[];
+  /** Cited articles in citation order: quotes[i].sourceNumber indexes this list (1-based). */
+  readonly sources: StoredArticle[];
+  /**
+   * When the answer abstains but the best sentence came near (settings.nearScore): the articles
+   * of the best-scored sentences, best first, so a reader can look for themselves. Never quoted:
+   * a sentence below the threshold is not presented as the answer.
+   */
+  readonly nearest: StoredArticle[];
+  /** Best sentence score; compared with the abstention threshold. */
+  readonly confidence: number;
+  /** 'de' or 'en': the language replies to this question are written in. */
+  readonly language: 'de' | 'en';
+  /**
+   * The best sentence is about other states than the question asks about (the state check's
+   * penalty applied to it and it still ranks first): with settings.abstainOnOtherStates the
+   * answer abstains whatever its score.
+   */
+  readonly otherStates: boolean;
+  /** With settings.explain: the best-scored sentences and their evidence, for tuning. */
+  readonly ranking?: RankedSentence[];
+  /** With settings.explain: the question's terms, how many chunks hold each, and their weights. */
+  readonly terms?: Array<{ readonly stem: string; readonly salient: boolean; readonly df: number; readonly weight: number }>;
+}
+
+export interface RankedSentence {
+  readonly text: string;
+  readonly file: string;
+  readonly lexical: number;
+  readonly dense: number | null;
+  readonly chunk: number;
+  readonly score: number;
+  /** Question stems this sentence does not match in any way (neighbours included). */
+  readonly unmatched: string[];
+}
+
+export interface AnswerSettings {
+  /** Chunks whose sentences are scored. */
+  readonly topChunks: number;
+  /** Below this best-sentence score the answer abstains. Calibrated with `npm run eval`. */
+  readonly minScore: number;
+  /**
+   * An abstention whose best sentence scores at least this names the nearest articles
+   * (Answer.nearest). Off-topic questions score below it ("Wie viele Einwohner hat München?" 0.21).
+   */
+  readonly nearScore: number;
+  /** Extra quotes from other articles must reach this share of the best score. */
+  readonly extraQuoteRatio: number;
+  /** Most quotes in one answer. */
+  readonly maxQuotes: number;
+  /** Longest question accepted, in characters. */
+  readonly maxQuestionChars: number;
+  /**
+   * Count parts of words: the same rough root (gefeiert ~ feiern, liefert ~ Lieferung) and German
+   * compounds (Raketen ⊂ Kurzstreckenraketen, Satellitenstarts ⊃ Satelliten).
+   */
+  readonly subwordMatch: boolean;
+  /**
+   * Read the states a question and a sentence name (src/answer/states.ts): another name of the same
+   * state counts as the word (Peking ~ China), and a sentence about other states than the one
+   * asked about loses coverage (asked about the Ukraine, it speaks of Russia).
+   */
+  readonly stateCheck: boolean;
+  /**
+   * Abstain when the best sentence, after the state check's penalty, is still one about other
+   * states than the question's ("Wie viele Panzer hat *China* verloren?" → Russia's losses): the
+   * articles answer about another country, not about the one asked. (With or without this, an
+   * extra quote is never such a sentence.) Needs stateCheck.
+   */
+  readonly abstainOnOtherStates: boolean;
+  /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
+  readonly weights: Weights;
+  /**
+   * The weights for a sentence in another language than the question, with a multilingual model:
+   * shared words are rare across languages (names at most), so the embedding carries the decision.
+   */
+  readonly crossLingualWeights: Weights;
+  /** Attach the ranking of candidate sentences to each answer (`npm run ask -- --explain`). */
+  readonly explain: boolean;
+}
+
+export interface Weights {
+  readonly lexical: number;
+  readonly dense: number;
+  readonly chunk: number;
+}
+
+export const DEFAULT_ANSWER: AnswerSettings = {
+  topChunks: 6,
+  minScore: 0.48,
+  nearScore: 0.3,
+  extraQuoteRatio: 0.75,
+  maxQuotes: 3,
+  maxQuestionChars: 1000,
+  subwordMatch: true,
+  stateCheck: true,
+  abstainOnOtherStates: true,
+  weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 },
+  crossLingualWeights: { lexical: 0.15, dense: 0.7, chunk: 0.15 },
+  explain: false,
+};
+
+export interface Answerer {
+  answer(question: string): Promise<Answer>;
+}
+
+interface Candidate {
+  readonly sentence: StoredSentence;
+  readonly article: StoredArticle;
+  readonly chunkScore: number;
+  /** The sentence's tokens and their stems, computed once: scoring reads them for the sentence and its neighbours. */
+  readonly tokens: Token[];
+  readonly stems: string[];
+  /** wordRoot of each stem, computed on first use. */
+  roots?: string[];
+  /** The states the sentence names (src/answer/states.ts), worked out on first use. */
+  states?: Set<string>;
+  /** The state check found it about other states than the question's (see aboutOtherStates). */
+  otherStates?: boolean;
+  lexical: number;
+  /** Question stems that earned nothing from this sentence or its neighbours. */
+  unmatched: string[];
+  dense: number | null;
+  score: number;
+}
+
+export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; synonyms?: Synonyms | null; settings?: Partial<AnswerSettings> }): Answerer {
+  const settings = { ...DEFAULT_ANSWER, ...options.settings };
+  const { index, retriever } = options;
+  const synonyms = options.synonyms ?? null;
+  const embedder = retriever.mode === 'lexical' ? null : options.embedder;
+  const totalChunks = Math.max(1, index.store.chunkCount());
+  const sentenceVectors = new Map<number, ArrayLike<number>>();
+
+  // The index stores a vector per sentence text (built since stop 10); the model embeds only what
+  // it lacks (an older index, or a sentence the build skipped), and those are kept here.
+  const embedSentences = async (cands: Candidate[]): Promise<void> => {
+    if (!embedder) return;
+    if (sentenceVectors.size > 20_000) sentenceVectors.clear();
+    let missing = cands.filter((c) => !sentenceVectors.has(c.sentence.id));
+    if (missing.length === 0) return;
+    for (const [id, vector] of index.store.sentenceVectors(missing.map((c) => c.sentence.id))) sentenceVectors.set(id, vector);
+    missing = missing.filter((c) => !sentenceVectors.has(c.sentence.id));
+    if (missing.length === 0) return;
+    const vectors = await embedder.embedPassages(missing.map((c) => c.article.text.slice(c.sentence.start, c.sentence.end)));
+    missing.forEach((c, i) => sentenceVectors.set(c.sentence.id, vectors[i] ?? []));
+  };
+
+  return {
+    async answer(rawQuestion) {
+      const question = validateQuestion(rawQuestion, settings.maxQuestionChars);
+      const language = questionLanguage(question);
+      const retrieval = await retriever.retrieve(question, settings.topChunks);
+      const candidates = collectCandidates(index, retrieval);
+      const terms = /\p{Lu}/u.test(question) ? retrieval.terms : salienceFromArticles(retrieval.terms, candidates);
+      const weights = termWeights(retrieval.documentFrequencies, terms, totalChunks);
+      const expects = expectedAnswer(question);
+      const byId = new Map(candidates.map((c) => [c.sentence.id, c]));
+      const neighbours = (c: Candidate) =>
+        [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
+          .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row);
+      const forms = termForms(terms, synonyms, retrieval.parts, settings.stateCheck);
+      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems));
+      const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
+      if (asked.size > 0) {
+        const around = statesAround(index, candidates, byId);
+        for (const c of candidates) {
+          if (!aboutOtherStates(asked, c, () => around(c))) continue;
+          c.lexical *= 1 - STATE_PENALTY;
+          c.otherStates = true;
+        }
+      }
+      if (embedder && retrieval.queryVector) {
+        await embedSentences(candidates);
+        for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
+        relativeDense(candidates);
+      }
+      const crossLingual = (c: Candidate) => embedder?.multilingual === true && c.article.meta.lang !== undefined && c.article.meta.lang !== language;
+      for (const c of candidates) c.score = combine(c, crossLingual(c) ? settings.crossLingualWeights : settings.weights);
+      candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
+      const best = candidates[0];
+      const otherStates = best?.otherStates === true;
+      const offTopic = (c: Candidate) => settings.abstainOnOtherStates && c.otherStates === true;
+      const ranking = settings.explain
+        ? {
+            ranking: candidates.slice(0, 8).map(ranked),
+            terms: terms.map((t) => ({ ...t, df: retrieval.documentFrequencies.get(t.stem) ?? 0, weight: round(weights.get(t.stem) ?? 0) })),
+          }
+        : {};
+      // The best sentence and, from other articles, those close to it: more voices, not more of the same.
+      const leaders = (floor: number): Candidate[] => {
+        const picked: Candidate[] = [];
+        for (const c of candidates) {
+          if (picked.length >= settings.maxQuotes) break;
+          if (c.score < Math.max(floor, (best?.score ?? 0) * settings.extraQuoteRatio)) break;
+          if (picked.length > 0 && c.otherStates) continue;
+          if (!picked.some((p) => p.article.row === c.article.row)) picked.push(c);
+        }
+        return picked;
+      };
+      if (!best || best.score < settings.minScore || offTopic(best)) {
+        const nearest = best && best.score >= settings.nearScore ? leaders(settings.nearScore).map((c) => c.article) : [];
+        return { question, found: false, quotes: [], sources: [], nearest, confidence: best?.score ?? 0, language, otherStates, ...ranking };
+      }
+      const picked = leaders(settings.minScore);
+      const sources: StoredArticle[] = [];
+      const quotes = picked.map((c) => {
+        let n = sources.findIndex((s) => s.row === c.article.row);
+        if (n < 0) n = sources.push(c.article) - 1;
+        const [start, end] = quoteRange(index, c);
+        return { text: c.article.text.slice(start, end), start, end, score: round(c.score), article: c.article, sourceNumber: n + 1 };
+      });
+      return { question, found: true, quotes, sources, nearest: [], confidence: round(best.score), language, otherStates, ...ranking };
+    },
+  };
+}
+
+/** Trimmed question, or an InputError a user can act on. */
+export function validateQuestion(raw: string, maxChars: number): string {
+  const question = raw.replace(/\s+/g, ' ').trim();
+  if (!question) throw new InputError('Die Frage ist leer. / The question is empty.');
+  if (question.length > maxChars) {
+    throw new InputError(`Die Frage ist zu lang (${question.length} Zeichen, höchstens ${maxChars}). / The question is too long (${question.length} characters, at most ${maxChars}).`);
+  }
+  if (!/[\p{L}\p{N}]/u.test(question)) throw new InputError('Die Frage enthält keine Wörter. / The question has no words.');
+  return question;
+}
+
+const ENGLISH = new Set(['the', 'what', 'who', 'which', 'where', 'when', 'why', 'how', 'does', 'did', 'is', 'are', 'of', 'and', 'at', 'to', 'in', 'many', 'much']);
+const GERMAN = new Set(['der', 'die', 'das', 'wer', 'was', 'wie', 'wo', 'wann', 'warum', 'welche', 'welcher', 'hat', 'ist', 'und', 'von', 'nach', 'viele', 'gegen', 'mit']);
+
+export function questionLanguage(question: string): 'de' | 'en' {
+  let en = 0;
+  let de = 0;
+  for (const t of tokenize(question)) {
+    if (ENGLISH.has(t.text)) en++;
+    if (GERMAN.has(t.text)) de++;
+  }
+  return en > de ? 'en' : 'de';
+}
+
+function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[] {
+  const best = retrieval.chunks[0]?.score || 1;
+  const bySentence = new Map<number, Candidate>();
+  for (const r of retrieval.chunks) {
+    for (const sentence of index.store.sentencesOf(r.article.row, r.chunk.firstSentence, r.chunk.lastSentence)) {
+      if (sentence.heading) continue;
+      const prev = bySentence.get(sentence.id);
+      const chunkScore = r.score / best;
+      if (prev && prev.chunkScore >= chunkScore) continue;
+      const tokens = prev?.tokens ?? sentenceTokens(r.article.text, sentence);
+      const stems = prev?.stems ?? tokens.map((t) => stem(t.text));
+      bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, unmatched: [], dense: null, score: 0 });
+    }
+  }
+  return [...bySentence.values()];
+}
+
+// "Moskau/Pjöngjang – " before an article's first sentence: where it was filed, not what it says.
+const DATELINE = /^\p{Lu}[\p{L}.-]*(?:\s*\/\s*\p{Lu}[\p{L}.-]*)*\s+[–—-]\s+/u;
+
+/** Length of the dateline ("Moskau/Pjöngjang – ") a sentence opens with when it is its article's first; else 0. */
+export function datelineLength(articleText: string, sentenceStart: number): number {
+  if (articleText.slice(0, sentenceStart).trim() !== '') return 0;
+  return DATELINE.exec(articleText.slice(sentenceStart, sentenceStart + 200))?.[0].length ?? 0;
+}
+
+/** A stored sentence's words; an article's first sentence without its dateline's, which would match any question naming those places. */
+function sentenceTokens(text: string, sentence: Pick<StoredSentence, 'start' | 'end'>): Token[] {
+  const tokens = tokenize(text.slice(sentence.start, sentence.end));
+  const skip = datelineLength(text, sentence.start);
+  return skip ? tokens.filter((t) => t.start >= skip) : tokens;
+}
+
+/**
+ * A question typed all in lower case ("wie viele panzer hat russland verloren") says nothing about
+ * which words are nouns and names; the articles do: a term is salient when a candidate sentence
+ * writes it capitalized after its first word.
+ */
+function salienceFromArticles(terms: readonly QuestionTerm[], candidates: readonly Candidate[]): QuestionTerm[] {
+  const capitalized = new Set<string>();
+  for (const c of candidates) {
+    const text = c.article.text;
+    c.tokens.forEach((t, i) => {
+      const first = text.charAt(c.sentence.start + t.start);
+      if (i > 0 && first !== first.toLowerCase()) capitalized.add(c.stems[i] ?? '');
+    });
+  }
+  return terms.map((t) => ({ ...t, salient: t.salient || capitalized.has(t.stem) }));
+}
+
+/**
+ * Weight of each question term: its IDF over chunks, scaled by salience. A stem no chunk
+ * contains weighs more than any other when it is a noun or name (asking about it and not finding
+ * it is the strongest sign the articles do not answer), less when it is a verb or adjective
+ * (paraphrases use other verbs).
+ */
+function termWeights(df: ReadonlyMap<string, number>, terms: readonly QuestionTerm[], n: number): Map<string, number> {
+  return new Map(terms.map((t) => {
+    const d = df.get(t.stem) ?? 0;
+    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+    const factor = t.salient ? (d === 0 ? 1.3 : 1) : d === 0 ? 0.5 : 0.6;
+    // The words of one name ("Kim Jong Un") share: else a name outweighs what is asked about it.
+    return [t.stem, (idf * factor) / Math.sqrt(t.nameWords ?? 1)];
+  }));
+}
+
+type Expectation = 'count' | 'time' | null;
+
+/** What kind of answer the question asks for, from its question words. */
+function expectedAnswer(question: string): Expectation {
+  if (/\b(wie\s*viele?|wieviele?|how\s+(many|much))\b/i.test(question)) return 'count';
+  if (/^\s*(wann|seit wann|bis wann|when)\b/i.test(question)) return 'time';
+  return null;
+}
+
+const MONTH_OR_DAY = /^(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\p{L}*(nachmittag|vormittag|morgen|abend))$/u;
+
+/** Share of the word coverage lost by a sentence without the kind of answer the question asks for (0.3 until stop 14; docs/quality.md, "Answer types"). */
+const MISSING_TYPE_PENALTY = 0.5;
+const NUMBER_WORD = /^(ein|eine|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\p{L}+zig|\p{L}*hundert|\p{L}*tausend|million\p{L}*|milliard\p{L}*|dutzend\p{L}*|\p{L}+mal|hälfte|drittel|viertel)$/u;
+const TIME_WORD = /^(jahr|jahre|jahren|jahres|monat|monate|monaten|woche|wochen|tag|tage|tagen|zeit|seit|damals|heute|gestern|jüngst|zuvor|bislang|bereits|inzwischen|vergangen\p{L}*|letzt\p{L}*|nächst\p{L}*|frühjahr|sommer|herbst|winter)$/u;
+
+/** Share of a question term's weight earned when it only occurs in a neighbouring sentence. */
+const CONTEXT_WEIGHT = 0.4;
+
+/** Share of a question term's weight earned by a part of a word (see AnswerSettings.subwordMatch). */
+const SUBWORD_WEIGHT = 0.6;
+
+/**
+ * Same rough root; or one root the end of the other (a compound's head: Kurzstreckenraketen ~
+ * Raketen, Waffenlieferung ~ liefert); or its start when that is most of it (Satellitenstarts ~
+ * Satelliten). This replaced a separate compound rule (0.7 of a match) that no longer changed any
+ * result once roots and synonyms were in (docs/quality.md, "Choices").
+ */
+function rootsMatch(q: string, s: string): boolean {
+  if (q === s) return true;
+  const [short, long] = q.length <= s.length ? [q, s] : [s, q];
+  if (short.length < 4) return false;
+  return (long.startsWith(short) && short.length / long.length >= 0.6) || long.endsWith(short);
+}
+
+/** What a question term may also match, worked out once per question rather than per candidate sentence. */
+interface TermForms {
+  /** Its wordRoot. */
+  readonly root: string;
+  /** Its synonyms' stems. */
+  readonly synonyms: ReadonlySet<string>;
+  /** The synonyms long enough to count as the head of a compound. */
+  readonly heads: readonly string[];
+  /** The roots of its known parts when it is a compound the index does not know (Retrieval.parts). */
+  readonly parts: readonly string[];
+  /** The state it names (Pjöngjang → KP), when the state check is on. */
+  readonly state?: string;
+}
+
+function termForms(terms: readonly QuestionTerm[], synonyms: Synonyms | null, parts: ReadonlyMap<string, readonly string[]>, states: boolean): Map<string, TermForms> {
+  return new Map(terms.map((t) => {
+    const alternatives = synonyms?.of(t.stem) ?? new Set<string>();
+    const known = (parts.get(t.stem) ?? []).map(wordRoot);
+    const state = states ? stateOfStem(t.stem) : undefined;
+    return [t.stem, { root: wordRoot(t.stem), synonyms: alternatives, heads: [...alternatives].filter((a) => a.length >= 4), parts: known, ...(state ? { state } : {}) }];
+  }));
+}
+
+function lexicalCoverage(
+  terms: readonly QuestionTerm[],
+  weights: Map<string, number>,
+  forms: ReadonlyMap<string, TermForms>,
+  c: Candidate,
+  match: Pick<AnswerSettings, 'subwordMatch'>,
+  expects: Expectation,
+  context: readonly string[],
+): number {
+  if (terms.length === 0) return 0;
+  const { tokens, stems: sStems } = c;
+  const present = new Set(sStems);
+  // Stems of the neighbouring sentences count a little: a question often names the subject
+  // ("Putin") that the answering sentence only refers to ("der Kreml-Despot").
+  const around = new Set(context);
+  let got = 0;
+  let all = 0;
+  for (const t of terms) {
+    const w = weights.get(t.stem) ?? 1;
+    const f = forms.get(t.stem);
+    all += w;
+    const parts = match.subwordMatch && f ? partsIn(f.parts, c) : 0;
+    if (present.has(t.stem)) got += w;
+    else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
+    else if (parts > 0) got += SUBWORD_WEIGHT * parts * w;
+    else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
+    else if (f?.state && statesOf(c).has(f.state)) got += w; // the same state by another name
+    else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
+    else c.unmatched.push(t.stem);
+  }
+  let coverage = all > 0 ? got / all : 0;
+  const isNumber = (t: Token) => /^\p{N}/u.test(t.text);
+  if (expects === 'count') {
+    // "Wie viele X": a number right before an X of the question is the answer itself; a sentence
+    // without any number does not answer it.
+    const wanted = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
+    if (tokens.some((t, i) => isNumber(t) && [1, 2].some((k) => wanted.has(sStems[i + k] ?? '')))) coverage = Math.min(1, coverage + 0.25);
+    else if (!tokens.some((t) => isNumber(t) || NUMBER_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
+  }
+  if (expects === 'time') {
+    // "Wann": a date adds a little; no time word at all takes some away.
+    if (tokens.some((t) => MONTH_OR_DAY.test(t.text) || /^(1[89]|20)\d\d$/.test(t.text))) coverage = Math.min(1, coverage + 0.1);
+    else if (!tokens.some((t) => isNumber(t) || TIME_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
+  }
+  return coverage;
+}
+
+/** Share of the word coverage lost by a sentence about other states than the question's. */
+const STATE_PENALTY = 0.5;
+
+/**
+ * Sentences on either side (same paragraph) where a state the question names may stand instead:
+ * "So meldete Generalstab der ukrainischen Streitkräfte …" two sentences before the list of
+ * Russia's losses makes the list an answer to "Wie viele Drohnen hat die Ukraine zerstört?".
+ * One sentence was measured to turn away one answerable question more; four changed nothing.
+ */
+const STATE_CONTEXT = 2;
+
+/**
+ * A sentence that names no state but speaks of two ("Gegen *beide Länder* hatte die UN scharfe
+ * Sanktionen verhängt.") or of one ("die Armee *des Landes*"): it means states the sentences
+ * around it name.
+ */
+const TWO_STATES_BY_REFERENCE = /\bbeiden?\s+(?:Länder|Ländern|Staaten|Seiten)\b/iu;
+const ONE_STATE_BY_REFERENCE = /\b(?:das|des|dem)\s+(?:Land|Landes|Lande|Staat|Staates)\b/iu;
+
+/** How many states a sentence that names none speaks of by reference (2, 1); 0 when it names one or does not. */
+function statesByReference(c: Candidate): number {
+  if (statesOf(c).size > 0) return 0;
+  const text = c.article.text.slice(c.sentence.start, c.sentence.end);
+  return TWO_STATES_BY_REFERENCE.test(text) ? 2 : ONE_STATE_BY_REFERENCE.test(text) ? 1 : 0;
+}
+
+/**
+ * The sentence names states, and a state the question asks about is neither among them nor in
+ * the sentences around it: it answers about another country ("Wie viele Panzer hat Nordkorea?" →
+ * "… habe Russland 4.313 Panzer … verloren"). A sentence that names no state may still speak of
+ * states by reference: "beide Länder" are the states the sentences around it name when they name
+ * at least two ("Sowohl Russland als auch Nordkorea … Gegen beide Länder …"; with one named, the
+ * other may be meant by a person, "Kim sicherte Russland … zu. Beide Länder …"), "das Land" when
+ * they name at least one. A sentence that does neither is left alone. `around` reads the store,
+ * so it is called only for a sentence that lacks a state the question asks about.
+ */
+function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () => Set<string>): boolean {
+  const named = statesOf(c);
+  if (named.size === 0) {
+    const referred = statesByReference(c);
+    if (referred === 0) return false;
+    const near = around();
+    return near.size >= referred && [...asked].some((s) => !near.has(s));
+  }
+  const missing = [...asked].filter((s) => !named.has(s));
+  if (missing.length === 0) return false;
+  const near = around();
+  return missing.some((s) => !near.has(s));
+}
+
+/**
+ * The states named in the sentences up to STATE_CONTEXT before or after a candidate, in its
+ * paragraph. Reads the sentences around an article's candidates once per question (one query per
+ * run of nearby candidates, so a long article is not read whole), and works out each sentence's
+ * states once; a neighbour that is itself a candidate (`byId`) already knows its states.
+ */
+function statesAround(index: LoadedIndex, candidates: readonly Candidate[], byId: ReadonlyMap<number, Candidate>): (c: Candidate) => Set<string> {
+  const stretches = new Map<number, StoredSentence[]>();
+  const named = new Map<number, Set<string>>();
+  return (c) => {
+    let stretch = stretches.get(c.article.row);
+    if (!stretch) {
+      const ids = candidates.filter((x) => x.article.row === c.article.row).map((x) => x.sentence.id).sort((a, b) => a - b);
+      stretch = [];
+      for (let i = 0; i < ids.length; ) {
+        let j = i;
+        while (j + 1 < ids.length && (ids[j + 1] ?? 0) - (ids[j] ?? 0) <= 2 * STATE_CONTEXT + 1) j++;
+        stretch.push(...index.store.sentencesOf(c.article.row, (ids[i] ?? 0) - STATE_CONTEXT, (ids[j] ?? 0) + STATE_CONTEXT));
+        i = j + 1;
+      }
+      stretches.set(c.article.row, stretch);
+    }
+    const found = new Set<string>();
+    for (const x of stretch) {
+      if (x.id === c.sentence.id || Math.abs(x.id - c.sentence.id) > STATE_CONTEXT || x.paragraph !== c.sentence.paragraph) continue;
+      const candidate = byId.get(x.id);
+      let states = candidate ? statesOf(candidate) : named.get(x.id);
+      if (!states) named.set(x.id, (states = statesIn(sentenceTokens(c.article.text, x))));
+      for (const state of states) found.add(state);
+    }
+    return found;
+  };
+}
+
+/** Share of a question term's weight earned by a synonym of it. */
+const SYNONYM_WEIGHT = 0.5;
+
+/** A synonym of the question's stem in the sentence, exactly or as the head of a compound (Auslandsziel ~ Reiseziel → Ziel). */
+function synonymIn(term: TermForms, present: ReadonlySet<string>, c: Candidate): boolean {
+  if (term.synonyms.size === 0) return false;
+  for (const a of term.synonyms) if (present.has(a)) return true;
+  return c.stems.some((s) => s.length > 5 && term.heads.some((a) => s.endsWith(a)));
+}
+
+/**
+ * Share of a compound's known parts the sentence has (Panzerverluste → Panzer + Verlust): both
+ * count like any other part of a word, one half of that. A head alone is already a root match.
+ */
+function partsIn(parts: readonly string[], c: Candidate): number {
+  if (parts.length === 0) return 0;
+  const roots = rootsOf(c);
+  // A short part ("haf" of Hafen) ends too many words (Botschaft) to count as a compound's head.
+  return parts.filter((p) => roots.some((r) => r === p || (p.length >= 4 && r.length > p.length && r.endsWith(p)))).length / parts.length;
+}
+
+function rootedIn(questionRoot: string, c: Candidate): boolean {
+  return rootsOf(c).some((r) => rootsMatch(questionRoot, r));
+}
+
+/** The sentence's word roots, worked out on first use. */
+function rootsOf(c: Candidate): string[] {
+  c.roots ??= c.stems.map(wordRoot);
+  return c.roots;
+}
+
+/** The states the sentence names, worked out on first use. */
+function statesOf(c: Candidate): Set<string> {
+  c.states ??= statesIn(c.tokens);
+  return c.states;
+}
+
+/** How strongly standing out from the other candidates counts (see relativeDense). */
+const STANDOUT_SCALE = 1.5;
+
+/**
+ * Cosines relative to this question's candidates: (cos - mean) / (1 - mean), scaled, within
+ * [0, 1]. Models differ in where unrelated texts sit (the tiny model near 0.2, E5 near 0.8), so
+ * a raw cosine means nothing across models; how far a sentence stands out from the other
+ * candidates means the same for any model. Measured: with raw cosines, a tiny model made
+ * E5-like (every vector shifted towards one direction) abstained on 14 % of unanswerable
+ * questions instead of 74 %; with this, 77 % for both (docs/quality.md, "Choices").
+ */
+function relativeDense(candidates: Candidate[]): void {
+  if (candidates.length === 0) return;
+  const mean = candidates.reduce((sum, c) => sum + (c.dense ?? 0), 0) / candidates.length;
+  const room = Math.max(1e-6, 1 - mean);
+  for (const c of candidates) c.dense = Math.min(1, Math.max(0, (((c.dense ?? 0) - mean) / room) * STANDOUT_SCALE));
+}
+
+/** Weighted evidence; without a dense score its weight goes to the lexical coverage. */
+function combine(c: Candidate, w: Weights): number {
+  if (c.dense === null) return (w.lexical + w.dense) * c.lexical + w.chunk * c.chunkScore;
+  return w.lexical * c.lexical + w.dense * c.dense + w.chunk * c.chunkScore;
+}
+
+const ANAPHORIC_START = /^["„“»]?(?:Das|Dies|Diese|Dieser|Dieses|Er|Sie|Es|Dort|Dabei|Dazu|Damit|Deshalb|Deswegen|Daher|Darum|Denn|Doch|Aber|Und|Allerdings|Außerdem|Zudem|Gleichzeitig|Beide|Ihr|Ihre|Sein|Seine|Demnach|Dennoch|Trotzdem|This|That|It|He|She|They|But|And)\b/u;
+const QUOTE_CHARS = /["„“”»«]/g;
+
+/**
+ * Widen a sentence to what a reader needs: the previous sentence when it starts with a pointer
+ * back ("Beide Länder …", "Das …"), speaks of states only by reference ("Gegen beide Länder
+ * hatte die UN …": which two?) or closes a quotation opened before; the next one when it opens a
+ * quotation that continues. Only neighbours in the same paragraph, only whole sentences.
+ */
+function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
+  const s = c.sentence;
+  const text = c.article.text;
+  const own = text.slice(s.start, s.end);
+  const around = index.store.sentencesOf(c.article.row, s.id - 1, s.id + 1).filter((x) => x.paragraph === s.paragraph && !x.heading);
+  const prev = around.find((x) => x.id === s.id - 1);
+  const next = around.find((x) => x.id === s.id + 1);
+  let start = s.start;
+  let end = s.end;
+  const oddQuotes = ((own.match(QUOTE_CHARS) ?? []).length) % 2 === 1;
+  const opensQuote = oddQuotes && /^["„“»]/.test(own);
+  if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || statesByReference(c) > 0 || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
+  if (next && opensQuote && next.end - start <= 700) end = next.end;
+  return [start, end];
+}
+
+function ranked(c: Candidate): RankedSentence {
+  const dense = c.dense === null ? null : round(c.dense);
+  const text = c.article.text.slice(c.sentence.start, c.sentence.end);
+  return { text, file: c.article.file, lexical: round(c.lexical), dense, chunk: round(c.chunkScore), score: round(c.score), unmatched: c.unmatched };
+}
+
+function cosine(a: readonly number[], b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+

@@ -1,0 +1,90 @@
+/**
+ * The question-answering engine: the live index, the embedder, a retriever and an answerer,
+ * built together. `reload()` opens the newest index and swaps it in between two questions, so a
+ * question is always answered from one complete index.
+ */
+import { type Answer, type AnswerSettings, createAnswerer } from './answer.js';
+import type { Config, RetrievalMode } from '../config.js';
+import type { Embedder } from '../index/embed.js';
+import { type Fusion, createRetriever } from './retrieve.js';
+import { DEFAULT_SYNONYMS, type Synonyms, openSynonyms } from './synonyms.js';
+import { type LoadedIndex, openIndex } from '../index/store.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  mode: RetrievalMode;
+  /** Required unless mode is 'lexical'. */
+  embedder: Embedder | null;
+  fusion?: Fusion;
+  denseWeight?: number;
+  /** Split compounds the index does not know into known parts (default true; `npm run eval` measures without). */
+  splitCompounds?: boolean;
+  answer?: Partial<AnswerSettings>;
+  /** German synonyms for sentence scoring. Default: the bundled sets; null turns them off. */
+  synonyms?: Synonyms | null;
+}
+
+export interface Engine {
+  answer(question: string): Promise<Answer>;
+  /** Titles of the indexed articles, newest first, for "what the articles cover". */
+  topics(): string[];
+  current(): LoadedIndex;
+  /** Open the index CURRENT points to now; the old one closes once its questions are done. */
+  reload(): void;
+  close(): void;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const modelId = options.mode === 'lexical' ? null : (options.embedder?.modelId ?? null);
+  if (options.mode !== 'lexical' && !options.embedder) throw new Error(`RETRIEVAL_MODE=${options.mode} needs an embedding model`);
+  const synonyms = options.synonyms === undefined ? openSynonyms(DEFAULT_SYNONYMS) : options.synonyms;
+  const open = () => {
+    const index = openIndex(options.dataDir, { modelId, ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}) });
+    const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}), ...(options.splitCompounds !== undefined ? { splitCompounds: options.splitCompounds } : {}) });
+    const answerer = createAnswerer({ retriever, index, embedder: options.embedder, synonyms, ...(options.answer ? { settings: options.answer } : {}) });
+    const topics = newestFirst(index.store.articles()).map((a) => a.meta.title);
+    return { index, answerer, topics, inFlight: 0, retired: false };
+  };
+  let live = open();
+  const release = (gen: typeof live) => {
+    if (gen.retired && gen.inFlight === 0) gen.index.close();
+  };
+  return {
+    async answer(question) {
+      const gen = live;
+      gen.inFlight++;
+      try {
+        return await gen.answerer.answer(question);
+      } finally {
+        gen.inFlight--;
+        release(gen);
+      }
+    },
+    topics: () => live.topics,
+    current: () => live.index,
+    reload() {
+      const next = open(); // throws before anything changes if the new index is unusable
+      const old = live;
+      live = next;
+      old.retired = true;
+      release(old);
+    },
+    close() {
+      live.retired = true;
+      release(live);
+    },
+  };
+}
+
+/**
+ * Articles by date, newest first, undated ones last (by id): the abstention lists the first
+ * few titles as "what the articles cover", and in a growing archive the newest say most.
+ */
+export function newestFirst<T extends { id: string; meta: { date?: string } }>(articles: readonly T[]): T[] {
+  return [...articles].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.id.localeCompare(b.id));
+}
+
+/** The answerer settings the configuration sets, for the bot and `npm run ask` alike. */
+export function answerSettings(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>): Partial<AnswerSettings> {
+  return { maxQuestionChars: config.MAX_QUESTION_LENGTH, ...(config.MIN_ANSWER_SCORE !== undefined ? { minScore: config.MIN_ANSWER_SCORE } : {}) };
+}

@@ -1,0 +1,178 @@
+/**
+ * format: Answer → the JSON contract, plain text, and Telegram HTML. Pure functions; every
+ * dynamic string is escaped, and Telegram replies never exceed 4096 characters.
+ */
+import type { Answer } from '../answer/answer.js';
+import type { StoredArticle } from '../index/db.js';
+
+export const TELEGRAM_LIMIT = 4096;
+
+export interface SourceJson {
+  id: string;
+  file: string;
+  title: string;
+  source: string | null;
+  author: string | null;
+  date: string | null;
+  url: string | null;
+}
+
+export interface AnswerJson {
+  question: string;
+  found: boolean;
+  quotes: Array<{ text: string; score: number; source: SourceJson }>;
+  text: string;
+  /** Only when found is false and the best sentence came near: the articles closest to the question. */
+  nearest?: SourceJson[];
+  /** Only when the best sentence is about other states than the question asks about (Answer.otherStates). */
+  otherStates?: true;
+  error?: string;
+}
+
+export function sourceJson(a: Pick<StoredArticle, 'id' | 'file' | 'meta'>): SourceJson {
+  return {
+    id: a.id, file: a.file, title: a.meta.title, source: a.meta.source ?? null, author: a.meta.author ?? null,
+    date: a.meta.date ?? null, url: a.meta.url ?? null,
+  };
+}
+
+/** The `ask --json` line for one answered question (contract in DESIGN.md). */
+export function answerJson(answer: Answer, topics: readonly string[] = []): AnswerJson {
+  return {
+    question: answer.question,
+    found: answer.found,
+    quotes: answer.quotes.map((q) => ({ text: q.text, score: q.score, source: sourceJson(q.article) })),
+    text: answerText(answer, topics),
+    ...(answer.nearest.length ? { nearest: answer.nearest.map(sourceJson) } : {}),
+    ...(answer.otherStates ? { otherStates: true as const } : {}),
+  };
+}
+
+/** The `ask --json` line for a question that could not be asked (empty, too long). */
+export function errorJson(question: string, message: string): AnswerJson {
+  return { question, found: false, quotes: [], text: message, error: message };
+}
+
+const T = {
+  de: { none: 'Dazu steht nichts in den Artikeln.', otherStates: 'Sie berichten darüber nur für andere Länder als das gefragte.', nearest: 'Am nächsten kommen Ihrer Frage', covers: 'Die Artikel behandeln', rephrase: 'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.', sources: 'Quellen' },
+  en: { none: 'The articles do not answer this.', otherStates: 'They report on it only for other countries than the one asked about.', nearest: 'Closest to your question', covers: 'The articles cover', rephrase: 'Try other keywords, such as names, places or numbers from the articles.', sources: 'Sources' },
+};
+
+export function formatDate(date: string | undefined, language: 'de' | 'en'): string | undefined {
+  if (!date) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m || language === 'en') return date;
+  return `${m[3]}.${m[2]}.${m[1]}`;
+}
+
+function sourceLine(a: StoredArticle, language: 'de' | 'en'): string[] {
+  return [a.meta.source, a.meta.author, formatDate(a.meta.date, language)].filter((x): x is string => Boolean(x));
+}
+
+function topicList(topics: readonly string[]): string {
+  const shown = topics.slice(0, 5).map((t) => `„${t}“`);
+  return shown.join(', ') + (topics.length > 5 ? ` (+${topics.length - 5})` : '');
+}
+
+/**
+ * The sentence after "nothing answers this": the nearest articles when the best sentence came
+ * near (linked in HTML), else what the articles cover.
+ */
+function abstentionPointer(answer: Answer, topics: readonly string[], html: boolean): string {
+  const t = T[answer.language];
+  const esc = (text: string) => (html ? escapeHtml(text) : text);
+  if (answer.nearest.length) {
+    const named = answer.nearest.map((a) => {
+      const url = safeUrl(a.meta.url);
+      const title = html && url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.meta.title)}</a>` : `„${esc(a.meta.title)}“`;
+      const rest = [...sourceLine(a, answer.language), ...(html || !url ? [] : [url])];
+      return `${title}${rest.length ? ` (${esc(rest.join(', '))})` : ''}`;
+    });
+    return `${t.nearest}: ${named.join(', ')}.`;
+  }
+  return topics.length ? esc(`${t.covers}: ${topicList(topics)}.`) : '';
+}
+
+/** "Nothing answers this", and why when the articles speak of other countries than the one asked about. */
+function abstentionLead(answer: Answer): string {
+  const t = T[answer.language];
+  return answer.otherStates ? `${t.none} ${t.otherStates}` : t.none;
+}
+
+/** Plain text: quotes with [n] markers, then the numbered sources; or the abstention. */
+export function answerText(answer: Answer, topics: readonly string[] = []): string {
+  const t = T[answer.language];
+  if (!answer.found) return [abstentionLead(answer), abstentionPointer(answer, topics, false), t.rephrase].filter(Boolean).join(' ');
+  const quotes = answer.quotes.map((q) => `„${q.text}“ [${q.sourceNumber}]`);
+  const sources = answer.sources.map((a, i) => `[${i + 1}] ${[a.meta.title, ...sourceLine(a, answer.language), a.meta.url].filter(Boolean).join(' – ')}`);
+  return `${quotes.join('\n\n')}\n\n${t.sources}:\n${sources.join('\n')}`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function safeUrl(url: string | undefined): string | undefined {
+  return url && /^https?:\/\/[^\s"<>]+$/i.test(url) ? url : undefined;
+}
+
+/**
+ * Telegram HTML for an answer. Over the limit, extra quotes go first, then the last quote is
+ * shortened to whole sentences (then words) with "…" outside the quoted text, never mid-tag.
+ */
+export function answerHtml(answer: Answer, topics: readonly string[] = [], limit = TELEGRAM_LIMIT): string {
+  const t = T[answer.language];
+  if (!answer.found) {
+    const compose = (pointer: string) => `${escapeHtml(abstentionLead(answer))}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
+    const html = compose(abstentionPointer(answer, topics, true));
+    // Titles are as long as their front matter says: past the limit, leave them out.
+    return html.length <= limit ? html : compose('');
+  }
+  const render = (quotes: Array<{ text: string; cut: boolean; n: number }>) => {
+    const used = new Set(quotes.map((q) => q.n));
+    const body = quotes.map((q) => `<blockquote>${escapeHtml(q.text)}${q.cut ? ' […]' : ''}</blockquote> [${q.n}]`).join('\n');
+    const sources = answer.sources
+      .map((a, i) => ({ a, n: i + 1 }))
+      .filter(({ n }) => used.has(n))
+      .map(({ a, n }) => {
+        const url = safeUrl(a.meta.url);
+        const title = url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.meta.title)}</a>` : `<b>${escapeHtml(a.meta.title)}</b>`;
+        const rest = sourceLine(a, answer.language);
+        return `[${n}] ${title}${rest.length ? ` – ${escapeHtml(rest.join(', '))}` : ''}`;
+      });
+    return `${body}\n\n<i>${escapeHtml(t.sources)}:</i>\n${sources.join('\n')}`;
+  };
+  let quotes = answer.quotes.map((q) => ({ text: q.text, cut: false, n: q.sourceNumber }));
+  let html = render(quotes);
+  while (html.length > limit && quotes.length > 1) {
+    quotes = quotes.slice(0, -1);
+    html = render(quotes);
+  }
+  const only = quotes[0];
+  if (html.length > limit && only) {
+    const overhead = html.length - escapeHtml(only.text).length;
+    const room = Math.max(0, limit - overhead - 8);
+    quotes = [{ text: shortenVerbatim(only.text, room), cut: true, n: only.n }];
+    html = render(quotes);
+  }
+  // Only reachable with absurdly long titles: fall back to plain text that surely fits.
+  return html.length > limit ? escapeHtml(shortenVerbatim(answerText(answer, topics), limit - 16)) : html;
+}
+
+/** A prefix of `text` whose escaped form fits `room`: whole sentences if possible, else whole words. */
+export function shortenVerbatim(text: string, room: number): string {
+  const fits = (s: string) => escapeHtml(s).length <= room;
+  let best = '';
+  for (const m of text.matchAll(/[.!?…]["“”»«)]*(?=\s)/g)) {
+    const cand = text.slice(0, m.index + m[0].length);
+    if (fits(cand)) best = cand;
+    else break;
+  }
+  if (best) return best;
+  const words = text.split(/(?<=\s)/);
+  for (const w of words) {
+    if (!fits(best + w)) break;
+    best += w;
+  }
+  return best.trimEnd();
+}
