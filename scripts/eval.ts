@@ -1,137 +1,142 @@
 /**
- * npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR|HUB-ID] [--json]
- * Builds indexes of the corpus in a temp folder and scores every retrieval configuration on the
- * question sets: the shared dev set (../shared/eval/dev-questions.jsonl, when present), this
- * repository's own questions (test/eval/own-questions.jsonl, used while tuning) and its held-out
- * questions (test/eval/heldout*-questions.jsonl, written before the system was run on them; the
- * history in docs/quality.md says how much each was looked at since). Prints one table per set.
+ * npm run eval -- [--questions FILE]... [--corpus DIR] [--archive DIR | --no-archive] [--configs a,b] [--model DIR|HUB-ID] [--json] [--details FILE]
+ *
+ * Scores every configuration on each question set twice: on the set's own corpus, and with an
+ * archive of unrelated real articles indexed beside it (default ../shared/corpus-news), so a
+ * change that helps the small corpus and hurts on an archive is seen at once. A set brings its own
+ * corpus when a corpus/ folder stands beside its file (GermanQuAD-style); the others are about
+ * the repository's corpus. Sets: the shared dev set, the own and held-out sets (test/eval/, the
+ * seed sets) and the external GermanQuAD dev set. docs/quality.md explains the numbers.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveModelId } from '../src/config.js';
-import { createTransformersEmbedder, type Embedder } from '../src/index/embed.js';
 import { DEFAULT_ANSWER } from '../src/answer/answer.js';
-import { createEngine, type Engine } from '../src/answer/engine.js';
-import { errorMessage } from '../src/errors.js';
-import { type EvalAnswer, type EvalQuestion, type EvalReport, type QuestionDetail, bm25SentenceBaseline, loadQuestions, poolReports, questionDetails, questionSetFiles, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/answer/evaluate.js';
-import { answerJson } from '../src/bot/format.js';
-import { buildIndex } from '../src/index/indexer.js';
-import { readCorpus } from '../src/ingest/ingest.js';
-import { writeTinyModel } from '../src/index/tinyModel.js';
+import { type EvalAnswer, type EvalQuestion, type EvalReport, type QuestionDetail, poolReports, questionDetails, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/answer/evaluate.js';
 import { openSynonyms } from '../src/answer/synonyms.js';
+import { resolveModelId } from '../src/config.js';
+import { parseCli, usageExit } from './cli.js';
 import { loadEnv } from './env.js';
-import { parseCli } from './cli.js';
+import { CONFIGS, type Environment, type QuestionSet, buildEnvironment, defaultArchive, defaultQuestionFiles, questionSet, readSets, runConfig } from './evalRun.js';
 
-const USAGE = 'Usage: npm run eval -- [--questions FILE]... [--corpus DIR] [--model DIR|HUB-ID] [--json] [--details FILE]';
+const USAGE = 'Usage: npm run eval -- [--questions FILE]... [--corpus DIR] [--archive DIR | --no-archive] [--configs KEY,KEY] [--model DIR|HUB-ID] [--json] [--details FILE]';
 const { values } = parseCli(USAGE, {
-  options: { questions: { type: 'string', multiple: true }, corpus: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false }, details: { type: 'string' } },
+  options: {
+    questions: { type: 'string', multiple: true }, corpus: { type: 'string' }, archive: { type: 'string' }, 'no-archive': { type: 'boolean', default: false },
+    configs: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false }, details: { type: 'string' },
+  },
 });
 const config = loadEnv();
 const root = path.resolve(import.meta.dirname, '..');
 const corpusDir = values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR;
-const known = questionSetFiles(root);
-const sets = (values.questions ?? [known.dev, known.own, ...known.heldout]).filter((f) => {
-  if (existsSync(f)) return true;
-  process.stderr.write(`note: ${f} not found, skipped\n`);
-  return false;
-});
-const NEVER_ABSTAINS = 'hybrid, never abstains';
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'belegbot-eval-'));
+const archive = values['no-archive'] ? null : values.archive ? path.resolve(values.archive) : defaultArchive(root);
+const files = values.questions?.map((f) => path.resolve(f)) ?? defaultQuestionFiles(root);
+const sets = files.map((f) => questionSet(f, corpusDir));
+const wanted = values.configs?.split(',').map((k) => k.trim()) ?? null;
+const unknown = wanted?.filter((k) => !CONFIGS.some((c) => c.key === k)) ?? [];
+if (unknown.length) usageExit(USAGE, `unknown configuration ${unknown.join(', ')}; known: ${CONFIGS.map((c) => c.key).join(', ')}`);
+// The default is always first (the misses, the details and the pooled line are its), the
+// never-abstaining rows always run (the sweep and the separation are read from them).
+const configs = CONFIGS.filter((c) => !wanted || ['default', 'never', 'lexical-never'].includes(c.key) || wanted.includes(c.key));
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'belegbot-eval-'));
+const modelId = values.model ? resolveModelId(values.model, process.cwd()) : config.EMBEDDING_MODEL;
+const ENVS = archive ? (['own', 'archive'] as const) : (['own'] as const);
+type EnvKind = (typeof ENVS)[number];
+
+interface Row { set: QuestionSet; env: EnvKind; config: string; report: EvalReport }
+// The default's answers per set and environment, until the never-abstaining ones are there for the details.
+const pending = new Map<string, EvalAnswer[]>();
 
 try {
-  const { articles } = await readCorpus(corpusDir, { maxBytes: config.MAX_ARTICLE_BYTES });
-  const byFile = new Map(articles.map((a) => [a.file, a]));
-
-  // The configured model when it loads; otherwise (offline) a tiny model made from the corpus.
-  let embedder: Embedder;
-  let modelNote: string;
-  const modelId = values.model ? resolveModelId(values.model, process.cwd()) : config.EMBEDDING_MODEL;
-  try {
-    embedder = await createTransformersEmbedder({ modelId, cacheDir: config.MODEL_CACHE_DIR });
-    modelNote = modelId;
-  } catch (error) {
-    log(`note: ${errorMessage(error).split('. ')[0]}; using a tiny offline model made from the corpus instead`);
-    const dir = path.join(tmp, 'tiny-model');
-    await writeTinyModel(dir, { texts: articles.map((a) => `${a.meta.title}\n${a.text}`) });
-    embedder = await createTransformersEmbedder({ modelId: dir });
-    modelNote = 'tiny offline model (npm run make-tiny-model)';
-  }
-  const denseDir = path.join(tmp, 'dense');
-  const lexDir = path.join(tmp, 'lexical');
-  await buildIndex({ corpusDir, dataDir: denseDir, embedder });
-  await buildIndex({ corpusDir, dataDir: lexDir, embedder: null });
-
+  const questionsOf = readSets(sets);
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
-  const configs: Array<{ name: string; engine?: Engine; baseline?: (q: string) => EvalAnswer }> = [
-    { name: 'hybrid (convex, default)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'convex' }) },
-    { name: 'hybrid (rrf)', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, fusion: 'rrf' }) },
-    { name: 'hybrid, no sub-word match', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false, answer: { subwordMatch: false } }) },
-    { name: 'hybrid, no compound splitting', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, splitCompounds: false }) },
-    // Ranking alone, comparable with the baseline, which never abstains either.
-    { name: NEVER_ABSTAINS, engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { minScore: 0, abstainOnOtherStates: false } }) },
-    { name: 'hybrid, no state check', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { stateCheck: false } }) },
-    { name: 'hybrid, no other-state abstention', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms, answer: { abstainOnOtherStates: false } }) },
-    { name: 'hybrid, no synonyms', engine: createEngine({ dataDir: denseDir, mode: 'hybrid', embedder, synonyms: null }) },
-    { name: 'dense', engine: createEngine({ dataDir: denseDir, mode: 'dense', embedder, synonyms }) },
-    { name: 'lexical', engine: createEngine({ dataDir: lexDir, mode: 'lexical', embedder: null, synonyms }) },
-    { name: 'baseline: BM25 sentences', baseline: bm25SentenceBaseline(articles) },
-  ];
-
   const results: Row[] = [];
-  const unthresholded: Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }> = [];
-  const details: QuestionDetail[] = [];
-  const questionsOf = new Map(sets.map((file) => [file, loadQuestions(file)]));
-  for (const file of sets) {
-    const questions = questionsOf.get(file) ?? [];
-    let defaults: EvalAnswer[] = [];
-    let withoutThreshold: EvalAnswer[] = [];
-    for (const c of configs) {
-      const answers: EvalAnswer[] = [];
-      for (const q of questions) answers.push(c.engine ? answerJson(await c.engine.answer(q.q)) : (c.baseline as (q: string) => EvalAnswer)(q.q));
-      results.push({ set: path.basename(file), config: c.name, report: scoreAnswers(questions, answers, byFile) });
-      if (c.name === NEVER_ABSTAINS) {
-        unthresholded.push({ questions, answers });
-        withoutThreshold = answers;
-      }
-      if (c === configs[0]) defaults = answers;
+  const details: Array<QuestionDetail & { env: EnvKind }> = [];
+  // Never-abstaining answers, for the sweep: keyed by env, family and configuration.
+  const unthresholded = new Map<string, Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }>>();
+  const envInfo: Array<{ corpus: string; env: EnvKind; articles: number; model: string }> = [];
+  const byFileOf = new Map<string, ReadonlyMap<string, { text: string }>>();
+  const corpora = [...new Set(sets.map((s) => s.corpus))];
+  for (const [ci, corpus] of corpora.entries()) {
+    for (const env of ENVS) {
+      const built = await buildEnvironment(tmp, `${ci}-${env}`, corpus, env === 'archive' ? archive : null, { modelId, cacheDir: config.MODEL_CACHE_DIR }, log);
+      envInfo.push({ corpus, env, articles: built.articles.length, model: built.modelNote });
+      byFileOf.set(`${corpus}|${env}`, built.byFile);
+      await scoreEnvironment(built, env, sets.filter((s) => s.corpus === corpus));
     }
-    details.push(...questionDetails(path.basename(file), questions, defaults, withoutThreshold));
   }
-  // The threshold was calibrated with the tiny model; with another model, this says where to put it.
-  const sweep = thresholdSweep(unthresholded, [0.3, 0.34, 0.38, 0.42, 0.44, 0.46, 0.48, 0.5, 0.52, 0.56, 0.6], byFile);
-  for (const c of configs) c.engine?.close();
+
+  async function scoreEnvironment(built: Environment, env: EnvKind, here: QuestionSet[]): Promise<void> {
+    for (const c of configs) {
+      const made = c.make(built, synonyms);
+      for (const set of here) {
+        const questions = questionsOf.get(set) ?? [];
+        const answers = await runConfig(made, questions);
+        results.push({ set, env, config: c.name, report: scoreAnswers(questions, answers, built.byFile) });
+        if (c.key === 'never' || c.key === 'lexical-never') {
+          const key = `${env}|${set.family}|${c.key}`;
+          unthresholded.set(key, [...(unthresholded.get(key) ?? []), { questions, answers }]);
+        }
+        if (c.key === 'default') pending.set(`${set.file}|${env}`, answers);
+        if (c.key === 'never') details.push(...questionDetails(set.name, questions, pending.get(`${set.file}|${env}`) ?? [], answers).map((d) => ({ ...d, env })));
+      }
+      made.engine?.close();
+    }
+  }
+
+  const families = [...new Set(sets.map((s) => s.family))];
+  const byFile = (family: string, env: EnvKind) => {
+    const merged = new Map<string, { text: string }>();
+    for (const s of sets.filter((x) => x.family === family)) for (const [k, v] of byFileOf.get(`${s.corpus}|${env}`) ?? []) merged.set(k, v);
+    return merged;
+  };
+  const THRESHOLDS = [0.3, 0.34, 0.38, 0.42, 0.44, 0.46, 0.48, 0.5, 0.52, 0.56, 0.6];
+  const sweeps = families.flatMap((family) => ENVS.flatMap((env) => (['never', 'lexical-never'] as const).map((key) => ({
+    family, env, config: key === 'never' ? 'hybrid' : 'lexical',
+    rows: thresholdSweep(unthresholded.get(`${env}|${family}|${key}`) ?? [], THRESHOLDS, byFile(family, env)),
+  }))));
+  const pooled = families.flatMap((family) => ENVS.flatMap((env) => configs.map((c) => ({
+    family, env, config: c.name, sets: sets.filter((s) => s.family === family).length,
+    report: poolReports(results.filter((r) => r.set.family === family && r.env === env && r.config === c.name).map((r) => r.report)),
+  }))));
+  const separations = families.flatMap((family) => ENVS.map((env) => ({ family, env, ...separation(details.filter((d) => d.env === env && sets.find((s) => s.name === d.set)?.family === family)) })));
   if (values.details) writeFileSync(values.details, details.map((d) => `${JSON.stringify(d)}\n`).join(''));
-  // Threshold-free: can the confidence tell right answers from unanswerable questions at all?
-  const separations = { all: separation(details), bySet: Object.fromEntries(sets.map((f) => [path.basename(f), separation(details.filter((d) => d.set === path.basename(f)))])) };
-  // All sets together: one number that 30-question sets, each ±15 points, cannot give.
-  const pooled = sets.length > 1 ? configs.map((c) => ({ set: 'all sets', config: c.name, report: poolReports(results.filter((r) => r.config === c.name).map((r) => r.report)) })) : [];
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ model: modelNote, corpus: corpusDir, date: new Date().toISOString(), results, pooled, thresholds: sweep.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })),
-      separation: separations })}\n`);
+    const report = (r: Row) => ({ set: r.set.name, family: r.set.family, env: r.env, config: r.config, report: r.report });
+    process.stdout.write(`${JSON.stringify({ model: modelId, environments: envInfo, archive, date: new Date().toISOString(), results: results.map(report), pooled,
+      thresholds: sweeps.map((s) => ({ ...s, rows: s.rows.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })) })), separation: separations })}\n`);
   } else {
-    process.stdout.write(`Model: ${modelNote}\nCorpus: ${corpusDir} (${articles.length} articles)\n`);
-    for (const file of sets) printTable(path.basename(file), results.filter((r) => r.set === path.basename(file)), questionsOf.get(file) ?? []);
-    if (pooled.length) {
-      printTable(`all ${sets.length} sets together`, pooled, [...questionsOf.values()].flat(), false);
-      const main = pooled[0]?.report;
-      if (main) {
+    for (const e of envInfo) process.stdout.write(`${e.env === 'own' ? 'Corpus' : 'With archive'}: ${e.corpus}${e.env === 'archive' ? ` + ${archive}` : ''} (${e.articles} articles); model: ${e.model}\n`);
+    process.stdout.write(`Threshold: the built-in default ${DEFAULT_ANSWER.minScore} (a calibration in DATA_DIR is not used here). Cells: own corpus | with archive.\n`);
+    for (const set of sets) printTable(`${set.name}`, ENVS.map((env) => results.filter((r) => r.set === set && r.env === env)), questionsOf.get(set) ?? []);
+    for (const family of families) {
+      const n = sets.filter((s) => s.family === family).length;
+      if (n < 2) continue;
+      const rows = ENVS.map((env) => pooled.filter((p) => p.family === family && p.env === env).map((p) => ({ set: sets[0] as QuestionSet, env, config: p.config, report: p.report })));
+      printTable(`all ${n} ${family} sets together`, rows, sets.filter((s) => s.family === family).flatMap((s) => questionsOf.get(s) ?? []), false);
+    }
+    for (const family of families) {
+      for (const env of ENVS) {
+        const main = pooled.find((p) => p.family === family && p.env === env)?.report;
+        if (!main) continue;
         const rate = (k: number, n: number) => {
           const [lo, hi] = wilsonInterval(k, n);
-          return `${pct(k, n).trim()} (95 % interval ${Math.round(lo * 100)}-${Math.round(hi * 100)} %)`;
+          return `${pct(k, n).trim()} (95 %: ${Math.round(lo * 100)}-${Math.round(hi * 100)})`;
         };
-        process.stdout.write(`"${pooled[0]?.config}" over all sets: quote@1 ${rate(main.answerable.quoteAt1, main.answerable.questions)}, ` +
-          `false abstentions ${rate(main.answerable.falseAbstentions, main.answerable.questions)}, abstention ${rate(main.unanswerable.abstained, main.unanswerable.questions)}\n`);
+        process.stdout.write(`\n${family} sets, ${env === 'own' ? 'own corpus' : 'with archive'}, "${configs[0]?.name}": quote@1 ${rate(main.answerable.quoteAt1, main.answerable.questions)}, ` +
+          `false abstentions ${rate(main.answerable.falseAbstentions, main.answerable.questions)}, abstention ${rate(main.unanswerable.abstained, main.unanswerable.questions)}`);
       }
     }
-    const row = ({ threshold, report: r }: (typeof sweep)[number]) =>
-      `${threshold.toFixed(2)}${threshold === DEFAULT_ANSWER.minScore ? '*' : ' '} ${pct(r.answerable.quoteAt1, r.answerable.questions)} ${pct(r.answerable.falseAbstentions, r.answerable.questions)} ${pct(r.unanswerable.abstained, r.unanswerable.questions)}`;
-    process.stdout.write(`\nabstention threshold (* = the default; all ${sets.length} sets): quote@1 de | false abst | abstain\n${sweep.map(row).join('\n')}\n`);
-    const auc = (s: ReturnType<typeof separation>) => (s ? `${s.auc.toFixed(2)} (${s.right} right, ${s.unanswerable} unanswerable)` : '–');
-    process.stdout.write(`\nseparation (chance that a right answer scores above an unanswerable question; 0.5 = no threshold helps, 1 = one separates them): all sets ${auc(separations.all)}\n`);
-    for (const [set, s] of Object.entries(separations.bySet)) process.stdout.write(`  ${set.padEnd(28)} ${auc(s)}\n`);
+    process.stdout.write('\n');
+    for (const s of sweeps) {
+      const row = ({ threshold, report: r }: (typeof s.rows)[number]) =>
+        `${threshold.toFixed(2)}${threshold === DEFAULT_ANSWER.minScore ? '*' : ' '} ${pct(r.answerable.quoteAt1, r.answerable.questions)} ${pct(r.answerable.quoteAt3, r.answerable.questions)} ${pct(r.answerable.falseAbstentions, r.answerable.questions)} ${pct(r.unanswerable.abstained, r.unanswerable.questions)}`;
+      process.stdout.write(`\nthreshold sweep, ${s.config}, ${s.family} sets, ${s.env === 'own' ? 'own corpus' : 'with archive'} (* = the default): quote@1 | quote@3 | false abst | abstain\n${s.rows.map(row).join('\n')}\n`);
+    }
+    process.stdout.write('\nseparation of the hybrid ranking (chance that a right answer scores above an unanswerable question; 0.5 = no threshold helps, 1 = one separates them):\n');
+    for (const s of separations) process.stdout.write(`  ${s.family} sets, ${s.env.padEnd(7)} ${s.auc !== undefined ? `${s.auc.toFixed(2)} (${s.right} right, ${s.unanswerable} unanswerable)` : '–'}\n`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
@@ -141,29 +146,31 @@ function pct(n: number, d: number): string {
   return d === 0 ? '   –  ' : `${((100 * n) / d).toFixed(0).padStart(4)} %`;
 }
 
-interface Row { set: string; config: string; report: EvalReport }
-
-function printTable(set: string, rows: Row[], questions: EvalQuestion[], misses = true): void {
-  const kinds = [...new Set(questions.map((q) => q.kind))].filter((k) => k !== 'unanswerable');
+/** One table: a row per configuration, each cell own corpus | with archive. */
+function printTable(title: string, perEnv: Array<Array<{ config: string; report: EvalReport }>>, questions: EvalQuestion[], misses = true): void {
+  const kinds = [...new Set(questions.map((q) => q.kind))];
   const count = (k: string) => questions.filter((q) => q.kind === k).length;
-  process.stdout.write(`\n${set}: ${questions.length} questions (${[...kinds, 'unanswerable'].map((k) => `${count(k)} ${k}`).join(', ')})\n`);
-  const head = ['configuration'.padEnd(28), 'q@1 de', 'q@3 de', ...kinds.map((k) => `q@1 ${k.slice(0, 5)}`), 'abstain', 'false abst', 'verbatim viol.'];
-  process.stdout.write(`${head.join(' | ')}\n`);
-  for (const r of rows) {
-    const a = r.report.answerable;
-    const u = r.report.unanswerable;
-    const cells = [
-      r.config.padEnd(28), pct(a.quoteAt1, a.questions), pct(a.quoteAt3, a.questions),
-      ...kinds.map((k) => pct(r.report.byKind[k]?.quoteAt1 ?? 0, r.report.byKind[k]?.questions ?? 0).padStart(9)),
-      pct(u.abstained, u.questions).padStart(7), pct(a.falseAbstentions, a.questions).padStart(10), String(r.report.verbatimViolations).padStart(14),
-    ];
-    process.stdout.write(`${cells.join(' | ')}\n`);
-  }
-  const main = rows[0];
-  const a = main?.report.answerable;
-  if (a?.falseAbstentions) process.stdout.write(`false abstentions of "${main?.config}" naming an article that holds the answer first: ${a.falseAbstentionsNamingIt} of ${a.falseAbstentions}\n`);
-  if (misses && main && main.report.failures.length) {
-    process.stdout.write(`misses of "${main.config}":\n`);
+  process.stdout.write(`\n${title}: ${questions.length} questions (${kinds.map((k) => `${count(k)} ${k}`).join(', ')})\n`);
+  const first = perEnv[0] ?? [];
+  const cell = (f: (r: EvalReport) => string) => (i: number) => perEnv.map((rows) => (rows[i] ? f(rows[i].report) : '–')).join(' |');
+  const answerable = kinds.filter((k) => k !== 'unanswerable' && k !== 'crosslingual');
+  const columns: Array<[string, (i: number) => string]> = [
+    ['q@1', cell((r) => pct(r.answerable.quoteAt1, r.answerable.questions))],
+    ['q@3', cell((r) => pct(r.answerable.quoteAt3, r.answerable.questions))],
+    ...(answerable.length > 1 ? answerable.map((k): [string, (i: number) => string] => [`q@1 ${k.slice(0, 5)}`, cell((r) => pct(r.byKind[k]?.quoteAt1 ?? 0, r.byKind[k]?.questions ?? 0))]) : []),
+    ...(kinds.includes('crosslingual') ? [['q@1 cross', cell((r) => pct(r.byKind.crosslingual?.quoteAt1 ?? 0, r.byKind.crosslingual?.questions ?? 0))] as [string, (i: number) => string]] : []),
+    ['abstain', cell((r) => pct(r.unanswerable.abstained, r.unanswerable.questions))],
+    ['false abst', cell((r) => pct(r.answerable.falseAbstentions, r.answerable.questions))],
+    ['verbatim viol.', cell((r) => String(r.verbatimViolations).padStart(4))],
+  ];
+  const widths = columns.map(([, f]) => f(0).length);
+  process.stdout.write(`${'configuration'.padEnd(34)} | ${columns.map(([h], i) => h.padEnd(widths[i] ?? 0)).join(' | ')}\n`);
+  first.forEach((r, i) => process.stdout.write(`${r.config.padEnd(34)} | ${columns.map(([, f]) => f(i)).join(' | ')}\n`));
+  if (!misses) return;
+  perEnv.forEach((rows, e) => {
+    const main = rows[0];
+    if (!main?.report.failures.length) return;
+    process.stdout.write(`misses of "${main.config}" ${e === 0 ? 'on its own corpus' : 'with the archive'} (${main.report.failures.length}):\n`);
     for (const f of main.report.failures) process.stdout.write(`  ${f.id} ${f.q} → ${f.got}\n`);
-  }
+  });
 }

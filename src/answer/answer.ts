@@ -11,6 +11,7 @@ import { stateOfStem, statesAskedAbout, statesIn } from './states.js';
 import type { Synonyms } from './synonyms.js';
 import type { LoadedIndex } from '../index/store.js';
 import { type QuestionTerm, type Token, stem, tokenize, wordRoot } from '../text.js';
+import { type AnswerType, expectedAnswer, typeEvidence } from './answerTypes.js';
 
 export interface Quote {
   readonly text: string;
@@ -73,6 +74,15 @@ export interface AnswerSettings {
   readonly nearScore: number;
   /** Extra quotes from other articles must reach this share of the best score. */
   readonly extraQuoteRatio: number;
+  /** A further quote from an article already quoted must reach this share of the best score. */
+  readonly sameArticleRatio: number;
+  /**
+   * A neighbouring sentence (same paragraph) scoring at least this share of the quoted one's
+   * score joins the quote: the evidence spreads over both, and the answer is often the one next
+   * to the sentence that matches the question's words. At most `windowChars` characters.
+   */
+  readonly windowRatio: number;
+  readonly windowChars: number;
   /** Most quotes in one answer. */
   readonly maxQuotes: number;
   /** Longest question accepted, in characters. */
@@ -117,12 +127,15 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   minScore: 0.48,
   nearScore: 0.3,
   extraQuoteRatio: 0.75,
+  sameArticleRatio: 0.5,
+  windowRatio: 0.5,
+  windowChars: 500,
   maxQuotes: 3,
   maxQuestionChars: 1000,
   subwordMatch: true,
   stateCheck: true,
   abstainOnOtherStates: true,
-  weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 },
+  weights: { lexical: 0.75, dense: 0.1, chunk: 0.15 },
   crossLingualWeights: { lexical: 0.15, dense: 0.7, chunk: 0.15 },
   explain: false,
 };
@@ -214,27 +227,34 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
             terms: terms.map((t) => ({ ...t, df: retrieval.documentFrequencies.get(t.stem) ?? 0, weight: round(weights.get(t.stem) ?? 0) })),
           }
         : {};
-      // The best sentence and, from other articles, those close to it: more voices, not more of the same.
-      const leaders = (floor: number): Candidate[] => {
-        const picked: Candidate[] = [];
+      // The best sentence (widened to its window), then those close to it: from other articles
+      // (more voices) and from its own article (the answer is often the runner-up of the article
+      // found, docs/quality.md), never overlapping or touching a quote already picked.
+      const leaders = (floor: number): Array<{ c: Candidate; range: [number, number] }> => {
+        const picked: Array<{ c: Candidate; range: [number, number] }> = [];
         for (const c of candidates) {
           if (picked.length >= settings.maxQuotes) break;
-          if (c.score < Math.max(floor, (best?.score ?? 0) * settings.extraQuoteRatio)) break;
+          const top = best?.score ?? 0;
+          if (c.score < Math.max(floor, top * Math.min(settings.extraQuoteRatio, settings.sameArticleRatio))) break;
           if (picked.length > 0 && c.otherStates) continue;
-          if (!picked.some((p) => p.article.row === c.article.row)) picked.push(c);
+          const sameArticle = picked.filter((p) => p.c.article.row === c.article.row);
+          if (sameArticle.length > 0 && c.score < top * settings.sameArticleRatio) continue;
+          if (sameArticle.length === 0 && picked.length > 0 && c.score < top * settings.extraQuoteRatio) continue;
+          const range = quoteRange(index, c, byId, settings);
+          if (sameArticle.some((p) => range[0] <= p.range[1] + 1 && p.range[0] <= range[1] + 1)) continue;
+          picked.push({ c, range });
         }
         return picked;
       };
       if (!best || best.score < settings.minScore || offTopic(best)) {
-        const nearest = best && best.score >= settings.nearScore ? leaders(settings.nearScore).map((c) => c.article) : [];
+        const nearest = best && best.score >= settings.nearScore ? [...new Set(leaders(settings.nearScore).map((p) => p.c.article))] : [];
         return { question, found: false, quotes: [], sources: [], nearest, confidence: best?.score ?? 0, language, otherStates, ...ranking };
       }
       const picked = leaders(settings.minScore);
       const sources: StoredArticle[] = [];
-      const quotes = picked.map((c) => {
+      const quotes = picked.map(({ c, range: [start, end] }) => {
         let n = sources.findIndex((s) => s.row === c.article.row);
         if (n < 0) n = sources.push(c.article) - 1;
-        const [start, end] = quoteRange(index, c);
         return { text: c.article.text.slice(start, end), start, end, score: round(c.score), article: c.article, sourceNumber: n + 1 };
       });
       return { question, found: true, quotes, sources, nearest: [], confidence: round(best.score), language, otherStates, ...ranking };
@@ -332,21 +352,13 @@ function termWeights(df: ReadonlyMap<string, number>, terms: readonly QuestionTe
   }));
 }
 
-type Expectation = 'count' | 'time' | null;
-
-/** What kind of answer the question asks for, from its question words. */
-function expectedAnswer(question: string): Expectation {
-  if (/\b(wie\s*viele?|wieviele?|how\s+(many|much))\b/i.test(question)) return 'count';
-  if (/^\s*(wann|seit wann|bis wann|when)\b/i.test(question)) return 'time';
-  return null;
-}
-
-const MONTH_OR_DAY = /^(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\p{L}*(nachmittag|vormittag|morgen|abend))$/u;
-
-/** Share of the word coverage lost by a sentence without the kind of answer the question asks for (0.3 until stop 14; docs/quality.md, "Answer types"). */
-const MISSING_TYPE_PENALTY = 0.5;
-const NUMBER_WORD = /^(ein|eine|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\p{L}+zig|\p{L}*hundert|\p{L}*tausend|million\p{L}*|milliard\p{L}*|dutzend\p{L}*|\p{L}+mal|hälfte|drittel|viertel)$/u;
-const TIME_WORD = /^(jahr|jahre|jahren|jahres|monat|monate|monaten|woche|wochen|tag|tage|tagen|zeit|seit|damals|heute|gestern|jüngst|zuvor|bislang|bereits|inzwischen|vergangen\p{L}*|letzt\p{L}*|nächst\p{L}*|frühjahr|sommer|herbst|winter)$/u;
+/**
+ * Share of the word coverage lost by a sentence without the kind of answer the question asks for
+ * (count, time: 0.3 until stop 14, then 0.5; docs/quality.md, "Answer types"), and what one that
+ * holds it especially plainly gains.
+ */
+const MISSING_TYPE_PENALTY: Record<NonNullable<AnswerType>, number> = { count: 0.5, time: 0.5 };
+const PLAIN_TYPE_BONUS: Record<NonNullable<AnswerType>, number> = { count: 0.25, time: 0.1 };
 
 /** Share of a question term's weight earned when it only occurs in a neighbouring sentence. */
 const CONTEXT_WEIGHT = 0.4;
@@ -396,7 +408,7 @@ function lexicalCoverage(
   forms: ReadonlyMap<string, TermForms>,
   c: Candidate,
   match: Pick<AnswerSettings, 'subwordMatch'>,
-  expects: Expectation,
+  expects: AnswerType,
   context: readonly string[],
 ): number {
   if (terms.length === 0) return 0;
@@ -421,18 +433,11 @@ function lexicalCoverage(
     else c.unmatched.push(t.stem);
   }
   let coverage = all > 0 ? got / all : 0;
-  const isNumber = (t: Token) => /^\p{N}/u.test(t.text);
-  if (expects === 'count') {
-    // "Wie viele X": a number right before an X of the question is the answer itself; a sentence
-    // without any number does not answer it.
+  if (expects) {
     const wanted = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
-    if (tokens.some((t, i) => isNumber(t) && [1, 2].some((k) => wanted.has(sStems[i + k] ?? '')))) coverage = Math.min(1, coverage + 0.25);
-    else if (!tokens.some((t) => isNumber(t) || NUMBER_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
-  }
-  if (expects === 'time') {
-    // "Wann": a date adds a little; no time word at all takes some away.
-    if (tokens.some((t) => MONTH_OR_DAY.test(t.text) || /^(1[89]|20)\d\d$/.test(t.text))) coverage = Math.min(1, coverage + 0.1);
-    else if (!tokens.some((t) => isNumber(t) || TIME_WORD.test(t.text))) coverage *= 1 - MISSING_TYPE_PENALTY;
+    const evidence = typeEvidence(expects, tokens, sStems, wanted);
+    if (evidence === 1) coverage = Math.min(1, coverage + PLAIN_TYPE_BONUS[expects]);
+    else if (evidence === -1) coverage *= 1 - MISSING_TYPE_PENALTY[expects];
   }
   return coverage;
 }
@@ -591,7 +596,7 @@ const QUOTE_CHARS = /["„“”»«]/g;
  * hatte die UN …": which two?) or closes a quotation opened before; the next one when it opens a
  * quotation that continues. Only neighbours in the same paragraph, only whole sentences.
  */
-function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
+function quoteRange(index: LoadedIndex, c: Candidate, byId: ReadonlyMap<number, Candidate>, window: Pick<AnswerSettings, 'windowRatio' | 'windowChars'>): [number, number] {
   const s = c.sentence;
   const text = c.article.text;
   const own = text.slice(s.start, s.end);
@@ -604,6 +609,15 @@ function quoteRange(index: LoadedIndex, c: Candidate): [number, number] {
   const opensQuote = oddQuotes && /^["„“»]/.test(own);
   if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || statesByReference(c) > 0 || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
   if (next && opensQuote && next.end - start <= 700) end = next.end;
+  // The window: neighbours that score close to the sentence, the better one first.
+  const scored = [prev, next]
+    .map((x) => (x ? byId.get(x.id) : undefined))
+    .filter((x): x is Candidate => x !== undefined && x.score >= window.windowRatio * c.score)
+    .sort((a, b) => b.score - a.score);
+  for (const x of scored) {
+    const [from, to] = [Math.min(start, x.sentence.start), Math.max(end, x.sentence.end)];
+    if (to - from <= window.windowChars) [start, end] = [from, to];
+  }
   return [start, end];
 }
 

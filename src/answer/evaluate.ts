@@ -54,11 +54,21 @@ export function loadQuestions(file: string): EvalQuestion[] {
 
 const stemOf = (file: string) => path.basename(file).replace(/\.[^.]+$/, '');
 
-/** Does this quote answer the question: a gold substring, from one of the right articles. */
+/** Gold answers this long may span several sentences: a quote inside one answers too (../shared/eval/README.md). */
+export const LONG_GOLD = 40;
+
+/**
+ * Does this quote answer the question: from one of the right articles, it holds a gold phrase,
+ * or it lies inside a gold answer of LONG_GOLD characters or more (compared after collapsing
+ * whitespace; a quote's closing full stop may fall outside the gold phrase).
+ */
 export function quoteAnswers(q: EvalQuestion, quote: EvalAnswer['quotes'][number]): boolean {
   if (!q.src.includes(stemOf(quote.source.file))) return false;
   const text = collapseWhitespace(quote.text);
-  return q.gold.some((g) => text.includes(collapseWhitespace(g)));
+  return q.gold.some((g) => {
+    const gold = collapseWhitespace(g);
+    return text.includes(gold) || (gold.length >= LONG_GOLD && text.length > 0 && gold.includes(text.replace(/[.!?…]+$/u, '')));
+  });
 }
 
 /** A quote is verbatim when it is a slice of the article text its source names. */
@@ -89,6 +99,8 @@ export interface EvalReport {
   answerable: KindScore;
   unanswerable: KindScore;
   verbatimViolations: number;
+  /** Characters of each answer's first quote (a quote stays a quote: its median is a target). */
+  firstQuoteChars: number[];
   failures: Array<{ id: string; q: string; got: string }>;
 }
 
@@ -98,8 +110,10 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
   const unanswerable = emptyScore();
   let verbatimViolations = 0;
   const failures: EvalReport['failures'] = [];
+  const firstQuoteChars: number[] = [];
   questions.forEach((q, i) => {
     const a = answers[i] ?? { found: false, quotes: [] };
+    if (a.quotes[0]) firstQuoteChars.push(a.quotes[0].text.length);
     const k = (byKind[q.kind] ??= emptyScore());
     const groups = [k, q.kind === 'unanswerable' ? unanswerable : q.kind === 'crosslingual' ? null : answerable].filter((g): g is KindScore => g !== null);
     for (const quote of a.quotes) if (!isVerbatim(quote, articlesByFile)) verbatimViolations++;
@@ -118,7 +132,7 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     const ok = q.kind === 'unanswerable' ? !a.found : Boolean(a.quotes[0] && quoteAnswers(q, a.quotes[0]));
     if (!ok) failures.push({ id: q.id, q: q.q, got: a.found ? (a.quotes[0]?.text ?? '').slice(0, 100) : '(abstained)' });
   });
-  return { byKind, answerable, unanswerable, verbatimViolations, failures };
+  return { byKind, answerable, unanswerable, verbatimViolations, firstQuoteChars, failures };
 }
 
 /** Several sets' reports as one: the counts added up, so rates are over all their questions. */
@@ -127,12 +141,13 @@ export function poolReports(reports: readonly EvalReport[]): EvalReport {
     for (const key of Object.keys(into) as Array<keyof KindScore>) into[key] += from[key];
     return into;
   };
-  const pooled: EvalReport = { byKind: {}, answerable: emptyScore(), unanswerable: emptyScore(), verbatimViolations: 0, failures: [] };
+  const pooled: EvalReport = { byKind: {}, answerable: emptyScore(), unanswerable: emptyScore(), verbatimViolations: 0, firstQuoteChars: [], failures: [] };
   for (const r of reports) {
     for (const [kind, score] of Object.entries(r.byKind)) add((pooled.byKind[kind] ??= emptyScore()), score);
     add(pooled.answerable, r.answerable);
     add(pooled.unanswerable, r.unanswerable);
     pooled.verbatimViolations += r.verbatimViolations;
+    pooled.firstQuoteChars.push(...r.firstQuoteChars);
     pooled.failures.push(...r.failures);
   }
   return pooled;
@@ -234,7 +249,7 @@ export function wilsonInterval(k: number, n: number, z = 1.96): [number, number]
 
 /**
  * The baseline: BM25 (k1 = 1.2, b = 0.75) over the stemmed sentences of all articles; the top
- * sentence is the quote; it abstains only when no sentence shares a word with the question.
+ * sentences are the quotes; it abstains only when no sentence shares a word with the question.
  */
 export function bm25SentenceBaseline(articles: readonly Article[]): (question: string) => EvalAnswer {
   const docs: Array<{ file: string; text: string; terms: Map<string, number>; length: number }> = [];
@@ -252,8 +267,7 @@ export function bm25SentenceBaseline(articles: readonly Article[]): (question: s
   for (const d of docs) for (const t of d.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
   return (question) => {
     const q = contentStems(question);
-    let best: (typeof docs)[number] | null = null;
-    let bestScore = 0;
+    const scored: Array<{ doc: (typeof docs)[number]; score: number }> = [];
     for (const d of docs) {
       let s = 0;
       for (const t of q) {
@@ -263,8 +277,18 @@ export function bm25SentenceBaseline(articles: readonly Article[]): (question: s
         const idf = Math.log(1 + (docs.length - n + 0.5) / (n + 0.5));
         s += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * d.length) / avg));
       }
-      if (s > bestScore) { bestScore = s; best = d; }
+      if (s > 0) scored.push({ doc: d, score: s });
     }
-    return best ? { found: true, quotes: [{ text: best.text, source: { file: best.file } }] } : { found: false, quotes: [] };
+    // The three best sentences, as quote@3 needs (the first is the answer).
+    const top = scored.sort((a, b) => b.score - a.score).slice(0, 3);
+    return top.length ? { found: true, quotes: top.map(({ doc }) => ({ text: doc.text, source: { file: doc.file } })) } : { found: false, quotes: [] };
   };
+}
+
+/** The median of some numbers (the mean of the middle two for an even count); 0 for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

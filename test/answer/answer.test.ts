@@ -129,7 +129,7 @@ describe('answer', () => {
   it('the threshold sweep of npm run eval agrees with a real run at the default threshold', async () => {
     const unthresholded = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { minScore: 0, abstainOnOtherStates: false } });
     // Two whose best sentence is about other states, which the default turns away at any threshold.
-    const swapped = ['Wie viele Panzer hat China verloren?', 'Welche Sanktionen hat Japan gegen Russland verhängt?'];
+    const swapped = ['Wie viele Panzer hat China verloren?', 'Wie viele Hubschrauber hat Nordkorea verloren?'];
     const questions: EvalQuestion[] = [...ownQuestions, ...swapped.map((q, i) => ({ id: `s${i}`, kind: 'unanswerable', q, gold: [], src: [] }))];
     const answers = [];
     const real = [];
@@ -395,8 +395,12 @@ describe('a sentence about another country than the question asks about', () => 
     expect((await hybrid.answer(q)).found).toBe(false);
     expect((await hybrid.answer('Wie viele Panzer hat Russland verloren?')).quotes[0]?.text).toContain('4.313 Panzer');
     // "Gegen beide Länder hatte die UN scharfe Sanktionen verhängt." follows "Sowohl Russland als auch Nordkorea …".
-    const japan = await hybrid.answer('Welche Sanktionen hat Japan gegen Russland verhängt?');
+    // It ranks first when the embedding weighs as much as before stop 15 (0.3), and is read as about other states.
+    const embeddingFirst = createEngine({ dataDir: data, mode: 'hybrid', embedder, answer: { weights: { lexical: 0.55, dense: 0.3, chunk: 0.15 } } });
+    const japan = await embeddingFirst.answer('Welche Sanktionen hat Japan gegen Russland verhängt?');
+    embeddingFirst.close();
     expect([japan.found, japan.otherStates]).toEqual([false, true]);
+    expect((await hybrid.answer('Welche Sanktionen hat Japan gegen Russland verhängt?')).found).toBe(false);
     expect((await hybrid.answer('Welche Sanktionen hat die UN gegen Russland verhängt?')).quotes[0]?.text).toContain('Gegen beide Länder hatte die UN scharfe Sanktionen verhängt.');
   });
 });
@@ -596,5 +600,64 @@ describe('what the articles cover', () => {
     const a = (id: string, date?: string) => ({ id, meta: date ? { date } : {} });
     expect(newestFirst([a('x'), a('b', '2023-09-13'), a('a'), a('c', '2024-01-02')]).map((x) => x.id)).toEqual(['c', 'b', 'a', 'x']);
     expect(hybrid.topics()).toEqual(['Russland und Nordkorea suchen Schulterschluss', expect.stringContaining('Moskau/Pjöngjang')]);
+  });
+});
+
+describe('choosing what to quote inside the article found', () => {
+  // The question's words are in the first sentence; what it asks (the year) is in the next.
+  const TEXT = [
+    'Der Leuchtturm von Kap Arkona steht auf der Insel Rügen an der Ostsee.',
+    'Gebaut wurde der Leuchtturm im Jahr 1827 nach Plänen von Karl Friedrich Schinkel.',
+    'Heute ist im Turm ein kleines Museum.',
+    '',
+    'Der Hafen von Sassnitz liegt ebenfalls auf Rügen.',
+    'Von dort fahren Fähren nach Schweden.',
+    '',
+    'Die Kreidefelsen der Insel Rügen sind weltberühmt und ziehen Besucher an.',
+    'Der Königsstuhl ist 118 Meter hoch.',
+    'Auch die Seebäder der Insel ziehen im Sommer viele Besucher an.',
+  ].join('\n');
+
+  it('a neighbour scoring close to the best sentence joins its quote, as one verbatim slice of whole sentences', async () => {
+    const dataDir = await lexicalIndexOf('arkona.txt', TEXT);
+    const q = 'Wann wurde der Leuchtturm von Kap Arkona auf Rügen gebaut?';
+    const windowed = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null });
+    const single = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null, answer: { windowRatio: 2 } });
+    const [a, b] = [await windowed.answer(q), await single.answer(q)];
+    windowed.close();
+    single.close();
+    const quote = a.quotes[0];
+    expect(quote?.text).toBe('Der Leuchtturm von Kap Arkona steht auf der Insel Rügen an der Ostsee.\nGebaut wurde der Leuchtturm im Jahr 1827 nach Plänen von Karl Friedrich Schinkel.');
+    expect(quote && quote.article.text.slice(quote.start, quote.end)).toBe(quote?.text);
+    expect(b.quotes[0]?.text.split('\n')).toHaveLength(1); // a ratio above 1 never widens
+  });
+
+  it('never widens beyond windowChars, and never across a paragraph', async () => {
+    const dataDir = await lexicalIndexOf('arkona.txt', TEXT);
+    const narrow = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null, answer: { windowChars: 100 } });
+    const a = await narrow.answer('Wann wurde der Leuchtturm von Kap Arkona auf Rügen gebaut?');
+    narrow.close();
+    expect(a.quotes[0]?.text.length).toBeLessThanOrEqual(100);
+    const wide = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null, answer: { windowRatio: 0 } });
+    const b = await wide.answer('Welche Fähren fahren von Sassnitz auf Rügen?');
+    wide.close();
+    expect(b.quotes[0]?.text).toBe('Der Hafen von Sassnitz liegt ebenfalls auf Rügen.\nVon dort fahren Fähren nach Schweden.');
+  });
+
+  it('offers a further sentence of the same article as a further quote when it scores close, never one touching the first', async () => {
+    const dataDir = await lexicalIndexOf('arkona.txt', TEXT);
+    const q = 'Was zieht Besucher auf die Insel Rügen?';
+    const engine = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null, answer: { sameArticleRatio: 0.1, minScore: 0.1 } });
+    const a = await engine.answer(q);
+    engine.close();
+    expect(a.quotes[0]?.text).toContain('Kreidefelsen');
+    expect(a.quotes.length).toBeGreaterThan(1);
+    expect(a.sources).toHaveLength(1);
+    expect(new Set(a.quotes.map((x) => x.sourceNumber))).toEqual(new Set([1]));
+    const ranges = a.quotes.map((x) => [x.start, x.end] as const).sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < ranges.length; i++) expect((ranges[i]?.[0] ?? 0)).toBeGreaterThan((ranges[i - 1]?.[1] ?? 0) + 1);
+    const strict = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null, answer: { sameArticleRatio: 1.01, minScore: 0.1 } });
+    expect((await strict.answer(q)).quotes).toHaveLength(1);
+    strict.close();
   });
 });
