@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { createTransformersEmbedder } from '../src/index/embed.js';
-import { type Engine, answerSettings, createEngine } from '../src/answer/engine.js';
+import { type Engine, configuredAnswering, createEngine } from '../src/answer/engine.js';
 import { BelegError, InputError, errorMessage } from '../src/errors.js';
 import { answerJson, answerText, errorJson } from '../src/bot/format.js';
 import { openSynonyms } from '../src/answer/synonyms.js';
@@ -20,7 +20,13 @@ const { dataDir } = resolveDirs(config, values);
 let engine: Engine;
 try {
   const embedder = config.RETRIEVAL_MODE === 'lexical' ? null : await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
-  engine = createEngine({ dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { ...answerSettings(config), explain: values.explain } });
+  const answering = configuredAnswering(config, dataDir, config.RETRIEVAL_MODE, embedder?.modelId ?? null);
+  if (answering.problem) process.stderr.write(`warning: ${answering.problem}\n`);
+  if (values.explain) process.stderr.write(`threshold ${answering.threshold.value} (${answering.threshold.source})\n`);
+  engine = createEngine({
+    dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { ...answering.answer, explain: values.explain },
+    ...(answering.denseWeight !== undefined ? { denseWeight: answering.denseWeight } : {}),
+  });
 } catch (error) {
   process.stderr.write(`error: ${errorMessage(error)}\n`);
   process.exit(1);

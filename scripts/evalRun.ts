@@ -38,11 +38,15 @@ export function questionSet(file: string, defaultCorpus: string): QuestionSet {
   return { file, name: path.basename(file), corpus: defaultCorpus, family: 'seed' };
 }
 
-/** The sets `npm run eval` scores by default: the seed sets, then the external ones (shared dev data beside the repository). */
+/** The GermanQuAD dev set copied into the repository (CC BY 4.0, test/eval/germanquad/README.md), with its corpus. */
+export function germanQuadFile(root: string): string {
+  return path.join(root, 'test/eval/germanquad/questions.jsonl');
+}
+
+/** The sets `npm run eval` scores by default: the seed sets, then the external one. */
 export function defaultQuestionFiles(root: string): string[] {
   const known = questionSetFiles(root);
-  const external = path.join(root, '../shared/eval/germanquad-dev/questions.jsonl');
-  return [known.dev, known.own, ...known.heldout, external].filter((f) => existsSync(f));
+  return [known.dev, known.own, ...known.heldout, germanQuadFile(root)].filter((f) => existsSync(f));
 }
 
 /** The archive indexed beside every set by default: the shared real news archive, when present. */
@@ -58,7 +62,8 @@ export interface Environment {
   readonly withArchive: boolean;
   readonly articles: readonly Article[];
   readonly byFile: ReadonlyMap<string, Article>;
-  readonly embedder: Embedder;
+  /** null when built for lexical mode only (then denseDir holds no index). */
+  readonly embedder: Embedder | null;
   readonly denseDir: string;
   readonly lexicalDir: string;
 }
@@ -74,7 +79,7 @@ export interface ModelChoice {
  * `archive/`) with the chosen model, or, when it cannot be loaded (offline), a tiny model made
  * from exactly the indexed texts. Returns the environment and what model it used.
  */
-export async function buildEnvironment(tmp: string, key: string, corpus: string, archive: string | null, model: ModelChoice, log: (s: string) => void): Promise<Environment & { modelNote: string }> {
+export async function buildEnvironment(tmp: string, key: string, corpus: string, archive: string | null, model: ModelChoice | null, log: (s: string) => void, options: { fallback: boolean } = { fallback: true }): Promise<Environment & { modelNote: string }> {
   const dir = path.join(tmp, key);
   let corpusDir = corpus;
   if (archive) {
@@ -84,12 +89,13 @@ export async function buildEnvironment(tmp: string, key: string, corpus: string,
     cpSync(archive, path.join(corpusDir, 'archive'), { recursive: true, filter: (src) => !path.basename(src).startsWith('.') && !/^readme\.md$/i.test(path.basename(src)) });
   }
   const { articles } = await readCorpus(corpusDir);
-  let embedder: Embedder;
-  let modelNote: string;
-  try {
+  let embedder: Embedder | null = null;
+  let modelNote = 'none (lexical)';
+  if (model) try {
     embedder = await createTransformersEmbedder({ modelId: model.modelId, cacheDir: model.cacheDir });
     modelNote = model.modelId;
   } catch (error) {
+    if (!options.fallback) throw error;
     log(`note: ${errorMessage(error).split('. ')[0]}; using a tiny offline model made from the indexed corpus instead`);
     const modelDir = path.join(dir, 'tiny-model');
     await writeTinyModel(modelDir, { texts: articles.map((a) => `${a.meta.title}\n${a.text}`) });
@@ -98,7 +104,7 @@ export async function buildEnvironment(tmp: string, key: string, corpus: string,
   }
   const denseDir = path.join(dir, 'dense');
   const lexicalDir = path.join(dir, 'lexical');
-  await buildIndex({ corpusDir, dataDir: denseDir, embedder });
+  if (embedder) await buildIndex({ corpusDir, dataDir: denseDir, embedder });
   await buildIndex({ corpusDir, dataDir: lexicalDir, embedder: null });
   return { key, corpus, withArchive: archive !== null, articles, byFile: new Map(articles.map((a) => [a.file, a])), embedder, denseDir, lexicalDir, modelNote };
 }

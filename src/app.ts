@@ -11,7 +11,7 @@ import { createBot, registerCommands, type BotSettings, type BotStats } from './
 import { type BuildManager, createBuildManager } from './index/buildManager.js';
 import { BOTFATHER_HELP, type Config, type RetrievalMode } from './config.js';
 import { type Embedder, createTransformersEmbedder } from './index/embed.js';
-import { type Engine, answerSettings, createEngine } from './answer/engine.js';
+import { type Engine, configuredAnswering, createEngine } from './answer/engine.js';
 import { openSynonyms } from './answer/synonyms.js';
 import { ConfigError, errorMessage } from './errors.js';
 import { buildIndex } from './index/indexer.js';
@@ -79,7 +79,10 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     }
   }
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
-  const engine = createEngine({ dataDir: config.DATA_DIR, mode, embedder, synonyms, answer: answerSettings(config) });
+  const answering = configuredAnswering(config, config.DATA_DIR, mode, embedder?.modelId ?? null);
+  if (answering.problem) logger.warn(answering.problem);
+  logger.info({ threshold: answering.threshold.value, source: answering.threshold.source, ...(answering.denseWeight !== undefined ? { denseWeight: answering.denseWeight } : {}) }, 'abstention threshold');
+  const engine = createEngine({ dataDir: config.DATA_DIR, mode, embedder, synonyms, answer: answering.answer, ...(answering.denseWeight !== undefined ? { denseWeight: answering.denseWeight } : {}) });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };
@@ -99,7 +102,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     settings: {
       token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, maxQuestionLength: config.MAX_QUESTION_LENGTH,
       rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitPerChat: config.RATE_LIMIT_PER_CHAT, logQuestions: config.LOG_QUESTIONS,
-      modelId: embedder?.modelId ?? null, missingModel, mode, features: [admin], ...botSettings,
+      modelId: embedder?.modelId ?? null, missingModel, mode, threshold: answering.threshold, features: [admin], ...botSettings,
     },
   });
   await bot.init();

@@ -3,7 +3,8 @@
  * built together. `reload()` opens the newest index and swaps it in between two questions, so a
  * question is always answered from one complete index.
  */
-import { type Answer, type AnswerSettings, createAnswerer } from './answer.js';
+import { type Answer, type AnswerSettings, DEFAULT_ANSWER, createAnswerer } from './answer.js';
+import { type Calibration, readCalibration } from './calibration.js';
 import type { Config, RetrievalMode } from '../config.js';
 import type { Embedder } from '../index/embed.js';
 import { type Fusion, createRetriever } from './retrieve.js';
@@ -84,7 +85,52 @@ export function newestFirst<T extends { id: string; meta: { date?: string } }>(a
   return [...articles].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.id.localeCompare(b.id));
 }
 
-/** The answerer settings the configuration sets, for the bot and `npm run ask` alike. */
-export function answerSettings(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>): Partial<AnswerSettings> {
-  return { maxQuestionChars: config.MAX_QUESTION_LENGTH, ...(config.MIN_ANSWER_SCORE !== undefined ? { minScore: config.MIN_ANSWER_SCORE } : {}) };
+/**
+ * The answerer settings the configuration and the calibration for this model set, for the bot
+ * and `npm run ask` alike: MIN_ANSWER_SCORE wins over the calibrated threshold, which wins over
+ * the built-in one; a calibrated embedding weight replaces the built-in one, the lexical share
+ * taking the rest (the chunk's share stays).
+ */
+export function answerSettings(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>, calibration: Calibration | null = null): Partial<AnswerSettings> {
+  const minScore = config.MIN_ANSWER_SCORE ?? calibration?.minScore;
+  const dense = calibration?.sentenceDenseWeight;
+  return {
+    maxQuestionChars: config.MAX_QUESTION_LENGTH,
+    ...(minScore !== undefined ? { minScore } : {}),
+    ...(dense !== null && dense !== undefined ? { weights: sentenceWeights(dense) } : {}),
+  };
+}
+
+/** Sentence evidence weights with this embedding weight: the lexical coverage takes what the embedding leaves of the default pair. */
+export function sentenceWeights(dense: number): AnswerSettings['weights'] {
+  const { lexical, dense: builtIn, chunk } = DEFAULT_ANSWER.weights;
+  return { lexical: Math.max(0, lexical + builtIn - dense), dense, chunk };
+}
+
+/** Where the abstention threshold in force comes from, for /about, the log and `ask --explain`. */
+export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibration: Calibration | null): { value: number; source: 'MIN_ANSWER_SCORE' | 'calibrated' | 'default'; calibratedAt?: string } {
+  if (config.MIN_ANSWER_SCORE !== undefined) return { value: config.MIN_ANSWER_SCORE, source: 'MIN_ANSWER_SCORE' };
+  if (calibration) return { value: calibration.minScore, source: 'calibrated', calibratedAt: calibration.calibratedAt };
+  return { value: DEFAULT_ANSWER.minScore, source: 'default' };
+}
+
+/**
+ * What the bot and `npm run ask` answer with: the answerer settings and the fusion weight the
+ * configuration and DATA_DIR's calibration for this model and mode give, where the threshold
+ * comes from, and a calibration file that could not be read (logged, then ignored).
+ */
+export function configuredAnswering(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>, dataDir: string, mode: RetrievalMode, modelId: string | null): {
+  answer: Partial<AnswerSettings>;
+  denseWeight?: number;
+  threshold: ReturnType<typeof thresholdInfo>;
+  problem: string | null;
+} {
+  const { calibration, problem } = readCalibration(dataDir, modelId, mode);
+  const denseWeight = calibration?.denseWeight;
+  return {
+    answer: answerSettings(config, calibration),
+    ...(denseWeight !== null && denseWeight !== undefined ? { denseWeight } : {}),
+    threshold: thresholdInfo(config, calibration),
+    problem,
+  };
 }

@@ -29,6 +29,8 @@ export interface BotSettings {
   modelId: string | null;
   /** The configured model that could not be loaded (the bot then runs lexical); /about says so. */
   missingModel?: string | null;
+  /** The abstention threshold in force and where it comes from; /about shows it. */
+  threshold?: { value: number; source: 'MIN_ANSWER_SCORE' | 'calibrated' | 'default'; calibratedAt?: string };
   mode: string;
   /** Extra composers (admin features) installed before the question handlers. */
   features?: Composer<Context>[];
@@ -133,7 +135,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
   commands.command('sources', (ctx) => replyHtml(ctx, sourcesText(langOf(ctx), engine.current().store.articles())));
   commands.command('about', (ctx) => {
     const m = engine.current().manifest;
-    return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, missingModel: settings.missingModel ?? null, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
+    return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, missingModel: settings.missingModel ?? null, threshold: settings.threshold ?? null, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
   });
   bot.use(commands);
   for (const feature of settings.features ?? []) bot.use(feature);

@@ -98,6 +98,8 @@ export interface AboutInfo {
   model: string | null;
   /** The configured model that could not be loaded, when the bot runs without it. */
   missingModel?: string | null;
+  /** The abstention threshold in force and where it comes from. */
+  threshold?: { value: number; source: 'MIN_ANSWER_SCORE' | 'calibrated' | 'default'; calibratedAt?: string } | null;
   mode: string;
   articles: number;
   chunks: number;
@@ -118,9 +120,13 @@ export function aboutText(lang: Lang, info: AboutInfo): string {
         ? `keins – ${escapeHtml(modelName(info.missingModel))} konnte nicht geladen werden, der Bot läuft ohne Modell (nur Stichwortsuche)`
         : `none – ${escapeHtml(modelName(info.missingModel))} could not be loaded, the bot runs without the model (keyword search only)`
       : lang === 'de' ? 'keins (nur Stichwortsuche)' : 'none (keyword search only)';
+  const t = info.threshold;
+  const threshold = !t ? '' : lang === 'de'
+    ? `\nSchwelle für Antworten: ${t.value} (${t.source === 'calibrated' ? `kalibriert am ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'Voreinstellung'})`
+    : `\nAnswer threshold: ${t.value} (${t.source === 'calibrated' ? `calibrated on ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'built-in default'})`;
   return lang === 'de'
-    ? `<b>belegbot</b>\nModell: ${model}\nSuche: ${escapeHtml(info.mode)}\nArtikel: ${info.articles}, Abschnitte: ${info.chunks}\nIndex vom: ${escapeHtml(date)}`
-    : `<b>belegbot</b>\nModel: ${model}\nSearch: ${escapeHtml(info.mode)}\nArticles: ${info.articles}, chunks: ${info.chunks}\nIndex built: ${escapeHtml(date)}`;
+    ? `<b>belegbot</b>\nModell: ${model}\nSuche: ${escapeHtml(info.mode)}\nArtikel: ${info.articles}, Abschnitte: ${info.chunks}\nIndex vom: ${escapeHtml(date)}${threshold}`
+    : `<b>belegbot</b>\nModel: ${model}\nSearch: ${escapeHtml(info.mode)}\nArticles: ${info.articles}, chunks: ${info.chunks}\nIndex built: ${escapeHtml(date)}${threshold}`;
 }
 
 export function tooLongText(lang: Lang, length: number, max: number): string {

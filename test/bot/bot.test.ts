@@ -69,6 +69,12 @@ describe('reply builders', () => {
     expect(aboutText('en', { model: 'Xenova/multilingual-e5-small', mode: 'hybrid', articles: 2, chunks: 20, builtAt: '2026-11-22T20:00:00.000Z' })).toBe(
       '<b>belegbot</b>\nModel: Xenova/multilingual-e5-small\nSearch: hybrid\nArticles: 2, chunks: 20\nIndex built: 2026-11-22 20:00:00 UTC',
     );
+    const info = { model: null, missingModel: 'Xenova/multilingual-e5-small', mode: 'lexical', articles: 2, chunks: 20, builtAt: '2026-11-22T20:00:00.000Z' };
+    expect(aboutText('de', { ...info, threshold: { value: 0.44, source: 'calibrated', calibratedAt: '2026-12-01T10:00:00.000Z' } })).toBe(
+      '<b>belegbot</b>\nModell: keins – Xenova/multilingual-e5-small konnte nicht geladen werden, der Bot läuft ohne Modell (nur Stichwortsuche)\nSuche: lexical\nArtikel: 2, Abschnitte: 20\nIndex vom: 2026-11-22 20:00:00 UTC\nSchwelle für Antworten: 0.44 (kalibriert am 2026-12-01)',
+    );
+    expect(aboutText('en', { ...info, missingModel: '/srv/models/<b>tiny', threshold: { value: 0.48, source: 'default' } })).toContain('none – &lt;b&gt;tiny could not be loaded');
+    expect(aboutText('en', { ...info, threshold: { value: 0.48, source: 'default' } })).toMatch(/\nAnswer threshold: 0\.48 \(built-in default\)$/);
   });
 });
 
