@@ -1,11 +1,11 @@
 /**
- * npm run bench -- [--json] [--sizes real,1000,20000] [--repeat 3]
+ * npm run bench -- [--json] [--sizes real,archive,1000,20000] [--repeat 3]
  * Speed, memory and scale of belegbot on this machine, with the tiny offline model (or
  * --model DIR or hub id). Indexing and serving of each size run in child processes so their peak RSS is
  * their own. Not part of npm test.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveModelId } from '../src/config.js';
@@ -24,16 +24,19 @@ import { isWholeNumber, parseCli, scriptNodeArgs, usageExit, wholeNumber } from 
 import { writeSyntheticCorpus } from './synthetic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+/** The real news archive beside the repository (test data, CC BY-NC-SA: never copied into corpus/). */
+const ARCHIVE = path.join(ROOT, '../shared/corpus-news');
 
-const USAGE = 'Usage: npm run bench -- [--json] [--sizes real,1000,20000] [--repeat 3] [--model DIR|HUB-ID]';
+const USAGE = 'Usage: npm run bench -- [--json] [--sizes real,archive,1000,20000] [--repeat 3] [--model DIR|HUB-ID]';
 const { values } = parseCli(USAGE, {
   options: {
-    json: { type: 'boolean', default: false }, sizes: { type: 'string', default: 'real,1000,20000' }, repeat: { type: 'string', default: '3' },
+    json: { type: 'boolean', default: false }, sizes: { type: 'string', default: `real,${existsSync(ARCHIVE) ? 'archive,' : ''}1000,20000` }, repeat: { type: 'string', default: '3' },
     model: { type: 'string' }, child: { type: 'string' }, corpus: { type: 'string' }, data: { type: 'string' },
   },
 });
 const SIZES = (values.sizes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-if (SIZES.length === 0 || SIZES.some((s) => s !== 'real' && !isWholeNumber(s, 1))) usageExit(USAGE, `--sizes takes "real" and article counts, comma-separated; got "${values.sizes}"`);
+if (SIZES.length === 0 || SIZES.some((s) => s !== 'real' && s !== 'archive' && !isWholeNumber(s, 1))) usageExit(USAGE, `--sizes takes "real", "archive" and article counts, comma-separated; got "${values.sizes}"`);
+if (SIZES.includes('archive') && !existsSync(ARCHIVE)) usageExit(USAGE, `--sizes archive needs the real news archive at ${ARCHIVE}`);
 const REPEAT = wholeNumber(USAGE, 'repeat', values.repeat ?? '', 1);
 
 const median = (xs: number[]) => {
@@ -269,7 +272,11 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       const corpus = path.join(tmp, `corpus-${size}`);
       if (size === 'real') cpSync(path.join(ROOT, 'corpus'), corpus, { recursive: true });
-      else { mkdirSync(corpus); writeSyntheticCorpus(corpus, articles, Number(size), 42); }
+      else if (size === 'archive') {
+        // The real corpus with 514 real news articles beside it: real text, not recombined paragraphs.
+        cpSync(path.join(ROOT, 'corpus'), path.join(corpus, 'own'), { recursive: true });
+        cpSync(ARCHIVE, path.join(corpus, 'archive'), { recursive: true, filter: (src) => !/^readme\.md$/i.test(path.basename(src)) });
+      } else { mkdirSync(corpus); writeSyntheticCorpus(corpus, articles, Number(size), 42); }
       // Big corpora are indexed once (minutes); small ones `--repeat` times, reporting the median run.
       const runs = Number(size) >= 10_000 ? 1 : REPEAT;
       const indexRuns: Array<Record<string, unknown>> = [];
@@ -285,7 +292,7 @@ async function main(): Promise<void> {
       log(`serving ${size} …`);
       const serving = (await runChild(['--child', 'serve', '--data', data, '--model', model])).json;
       const cold = median(Array.from({ length: REPEAT }, () => coldStartMs(data, model)));
-      results.push({ size, synthetic: size !== 'real', indexing, indexRuns: runs, serving, coldStartMs: round(cold, 0) });
+      results.push({ size, synthetic: size !== 'real' && size !== 'archive', indexing, indexRuns: runs, serving, coldStartMs: round(cold, 0) });
       rmSync(corpus, { recursive: true, force: true });
       if (currentIndexFolder(data)) openIndex(data, { modelId: model }).close(); // still loadable
     }
