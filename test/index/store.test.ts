@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTransformersEmbedder } from '../../src/index/embed.js';
+import { type Embedder, createTransformersEmbedder } from '../../src/index/embed.js';
 import { buildIndex } from '../../src/index/indexer.js';
 import { readCorpus } from '../../src/ingest/ingest.js';
 import { currentIndexFolder, openIndex, readManifest } from '../../src/index/store.js';
@@ -142,14 +142,19 @@ describe('openIndex refuses a mismatch', () => {
   });
 });
 
+/** A copy of the corpus indexed with a small tiny model: what a build in these tests replaces. */
+async function liveIndex(): Promise<{ model: string; corpus: string; data: string; embedder: Embedder; live: string | null }> {
+  const model = await makeTinyModel([], 64);
+  const corpus = copyCorpus();
+  const data = tempDir();
+  const embedder = await createTransformersEmbedder({ modelId: model });
+  await buildIndex({ corpusDir: corpus, dataDir: data, embedder });
+  return { model, corpus, data, embedder, live: currentIndexFolder(data) };
+}
+
 describe('atomic switch', () => {
   it('a build killed midway leaves the previous index loadable, and the next build cleans up', async () => {
-    const model = await makeTinyModel([], 64);
-    const corpus = copyCorpus();
-    const data = tempDir();
-    const embedder = await createTransformersEmbedder({ modelId: model });
-    await buildIndex({ corpusDir: corpus, dataDir: data, embedder });
-    const live = currentIndexFolder(data);
+    const { model, corpus, data, embedder, live } = await liveIndex();
     const liveHash = readManifest(live ?? '').corpusHash;
 
     const { articles } = await readCorpus(CORPUS);
@@ -181,12 +186,7 @@ describe('atomic switch', () => {
   });
 
   it('shouldStop stops a build at its next progress report: BUILD_STOPPED, the previous index stays, the lock is released', async () => {
-    const model = await makeTinyModel([], 64);
-    const corpus = copyCorpus();
-    const data = tempDir();
-    const embedder = await createTransformersEmbedder({ modelId: model });
-    await buildIndex({ corpusDir: corpus, dataDir: data, embedder });
-    const live = currentIndexFolder(data);
+    const { corpus, data, embedder, live } = await liveIndex();
     writeSyntheticCorpus(corpus, (await readCorpus(CORPUS)).articles, 50);
     const phases: string[] = [];
     await expect(buildIndex({ corpusDir: corpus, dataDir: data, embedder, onProgress: (p) => phases.push(p.phase), shouldStop: () => phases.includes('embed') }))
