@@ -36,7 +36,7 @@ async function ask(question: string): Promise<void> {
   try {
     const answer = await engine.answer(question);
     for (const r of answer.ranking ?? []) {
-      process.stderr.write(`  ${r.score.toFixed(3)} lex ${r.lexical.toFixed(3)} dense ${r.dense?.toFixed(3) ?? '-'} chunk ${r.chunk.toFixed(3)}  ${r.text.slice(0, 110)}\n`);
+      process.stderr.write(`  ${r.score.toFixed(3)} (conf. ${r.confidence.toFixed(3)}) lex ${r.lexical.toFixed(3)} dense ${r.dense?.toFixed(3) ?? '-'} chunk ${r.chunk.toFixed(3)}  ${r.text.slice(0, 110)}\n`);
     }
     process.stdout.write(values.json ? `${JSON.stringify(answerJson(answer, engine.topics()))}\n` : `${answerText(answer, engine.topics())}\n\n`);
   } catch (error) {

@@ -91,7 +91,7 @@ try {
     for (const s of sets.filter((x) => x.family === family)) for (const [k, v] of byFileOf.get(`${s.corpus}|${env}`) ?? []) merged.set(k, v);
     return merged;
   };
-  const THRESHOLDS = [0.3, 0.34, 0.38, 0.42, 0.44, 0.46, 0.48, 0.5, 0.52, 0.56, 0.6];
+  const THRESHOLDS = Array.from({ length: 18 }, (_, i) => Math.round((0.26 + 0.02 * i) * 100) / 100);
   const sweeps = families.flatMap((family) => ENVS.flatMap((env) => (['never', 'lexical-never'] as const).map((key) => ({
     family, env, config: key === 'never' ? 'hybrid' : 'lexical',
     rows: thresholdSweep(unthresholded.get(`${env}|${family}|${key}`) ?? [], THRESHOLDS, byFile(family, env)),

@@ -130,6 +130,7 @@ export const CONFIGS: readonly EvalConfig[] = [
   { key: 'no-states', name: 'hybrid, no state check', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, answer: { stateCheck: false } }) }) },
   { key: 'no-other-states', name: 'hybrid, no other-state abstention', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, answer: { abstainOnOtherStates: false } }) }) },
   { key: 'no-synonyms', name: 'hybrid, no synonyms', make: (e) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms: null }) }) },
+  { key: 'no-chance', name: 'lexical, confidence not judged against chance', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.lexicalDir, mode: 'lexical', embedder: null, synonyms, answer: { chancePrior: 0, minScore: 0.48 } }) }) },
   { key: 'dense', name: 'dense', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'dense', embedder: e.embedder, synonyms }) }) },
   { key: 'baseline', name: 'baseline: BM25 sentences', make: (e) => ({ baseline: bm25SentenceBaseline(e.articles) }) },
 ];
