@@ -11,7 +11,7 @@
  * threshold: the highest that turns away no more than --max-false-abstentions of the answerable
  * questions, i.e. the most unanswerable ones turned away within that budget.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_ANSWER } from '../src/answer/answer.js';
@@ -40,6 +40,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const { corpusDir, dataDir } = resolveDirs(config, values);
 const archive = values['no-archive'] ? null : values.archive ? path.resolve(values.archive) : corpusDir;
 const files = values.questions?.map((f) => path.resolve(f)) ?? [germanQuadFile(root)];
+const missing = files.filter((f) => !existsSync(f));
+if (missing.length) usageExit(USAGE, `question file not found: ${missing.join(', ')}`);
 const sets = files.map((f) => questionSet(f, corpusDir));
 const mode = config.RETRIEVAL_MODE;
 const modelId = values.model ? resolveModelId(values.model, process.cwd()) : config.EMBEDDING_MODEL;

@@ -8,7 +8,7 @@
  * the repository's corpus. Sets: the shared dev set, the own and held-out sets (test/eval/, the
  * seed sets) and the external GermanQuAD dev set. docs/quality.md explains the numbers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_ANSWER } from '../src/answer/answer.js';
@@ -31,6 +31,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const corpusDir = values.corpus ? path.resolve(values.corpus) : config.CORPUS_DIR;
 const archive = values['no-archive'] ? null : values.archive ? path.resolve(values.archive) : defaultArchive(root);
 const files = values.questions?.map((f) => path.resolve(f)) ?? defaultQuestionFiles(root);
+const missing = files.filter((f) => !existsSync(f));
+if (missing.length) usageExit(USAGE, `question file not found: ${missing.join(', ')}`);
 const sets = files.map((f) => questionSet(f, corpusDir));
 const wanted = values.configs?.split(',').map((k) => k.trim()) ?? null;
 const unknown = wanted?.filter((k) => !CONFIGS.some((c) => c.key === k)) ?? [];

@@ -93,9 +93,12 @@ describe('npm run calibrate', () => {
     expect(ask({ MIN_ANSWER_SCORE: '0.3' }).found).toBe(true);
   });
 
-  it('refuses a budget that is not a share, with the usage (exit 2)', () => {
+  it('refuses a budget that is not a share and a missing question file, with the usage (exit 2)', () => {
     const r = spawnSync(process.execPath, [...npmScriptArgs('calibrate'), '--max-false-abstentions', '10'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, RETRIEVAL_MODE: 'lexical' } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: --max-false-abstentions must be a share between 0 and 1, e\.g\. 0\.1, got "10"\nUsage: npm run calibrate/);
+    const missing = spawnSync(process.execPath, [...npmScriptArgs('calibrate'), '--questions', '/nonexistent/q.jsonl'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, RETRIEVAL_MODE: 'lexical' } });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^error: question file not found: \/nonexistent\/q\.jsonl\n/);
   });
 });
