@@ -196,7 +196,7 @@ function splitFrontMatter(raw: string): { meta: Partial<ArticleMeta>; body: stri
     if (value === undefined || value === null || value === '') continue;
     meta[key] = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).trim();
   }
-  if (meta.date) meta.date = normalizeDate(meta.date) ?? meta.date;
+  if (meta.date) meta.date = normalizeDate(meta.date); // a date that is none is left out, not kept as text
   return { meta, body: raw.slice(m[0].length) };
 }
 
@@ -209,7 +209,7 @@ function extractHtml(raw: string): { meta: Partial<ArticleMeta>; body: string } 
     title: metaContent('meta[property="og:title"]'),
     source: metaContent('meta[property="og:site_name"]'),
     author: metaContent('meta[name="author"]'),
-    date: metaContent('meta[property="article:published_time"]') ?? metaContent('meta[name="date"]'),
+    date: metaContent('meta[property="article:published_time"]') ?? jsonLdDate(document) ?? metaContent('meta[name="date"]'),
     url: document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() || metaContent('meta[property="og:url"]'),
     lang: document.documentElement?.getAttribute('lang')?.slice(0, 2) || undefined,
   };
@@ -245,25 +245,54 @@ const DATE_LINE = new RegExp(
   'i',
 );
 
-/** German, numeric or ISO date → YYYY-MM-DD; undefined when it is not a date we understand. */
+/**
+ * German, numeric or ISO date → YYYY-MM-DD; undefined when it is not a date we understand or not
+ * a day of the calendar ("31.02.2023", month 13): an article then has no date, never a made-up
+ * one (and never the file's modification time).
+ */
 export function normalizeDate(value: string): string | undefined {
   const v = value.trim();
-  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
-  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
   const pad = (n: number) => String(n).padStart(2, '0');
+  const day = (y: number, m: number, d: number) => {
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d ? `${String(y).padStart(4, '0')}-${pad(m)}-${pad(d)}` : undefined;
+  };
+  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
+  if (iso) return day(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   const de = /^(\d{1,2})\.\s*([A-Za-zäÄ]+)\s+(\d{4})/.exec(v);
   if (de) {
     const month = MONTHS.indexOf((de[2] ?? '').toLowerCase());
-    if (month >= 0) return `${de[3]}-${pad(month + 1)}-${pad(Number(de[1]))}`;
+    if (month >= 0) return day(Number(de[3]), month + 1, Number(de[1]));
   }
   const num = /^(\d{1,2})\.(\d{1,2})\.(\d{4})/.exec(v);
-  if (num) return `${num[3]}-${pad(Number(num[2]))}-${pad(Number(num[1]))}`;
+  if (num) return day(Number(num[3]), Number(num[2]), Number(num[1]));
   const en = /^([A-Za-z]+)\s+(\d{1,2}),\s+(\d{4})/.exec(v);
   if (en) {
     const month = MONTHS_EN.indexOf((en[1] ?? '').toLowerCase());
-    if (month >= 0) return `${en[3]}-${pad(month + 1)}-${pad(Number(en[2]))}`;
+    if (month >= 0) return day(Number(en[3]), month + 1, Number(en[2]));
   }
   return undefined;
+}
+
+/** datePublished of the page's JSON-LD (schema.org NewsArticle and the like), also inside @graph or a list. */
+function jsonLdDate(document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> }): string | undefined {
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) for (const n of node) visit(n);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.datePublished === 'string') found.push(o.datePublished);
+      if (o['@graph']) visit(o['@graph']);
+    }
+  };
+  for (const script of Array.from(document.querySelectorAll('script[type="application/ld+json"]'))) {
+    try {
+      visit(JSON.parse(script.textContent ?? ''));
+    } catch {
+      // A broken JSON-LD block is the page's problem, not a reason to drop the article.
+    }
+  }
+  return found[0];
 }
 
 const SKIP_LINK = /^(?:\d+\.\s*)?(?:(?:zum|zur|zu)\s.+\s(?:springen|wechseln)|skip\s+to\s.+)$/i;
@@ -328,7 +357,7 @@ function readHeader(kept: Line[], derived: Partial<ArticleMeta>): void {
   if (dateAt < 0) return;
   const dateLine = content[dateAt];
   if (!dateLine) return;
-  derived.date = normalizeDate(dateLine.text) ?? dateLine.text;
+  derived.date = normalizeDate(dateLine.text);
   let titleAt = dateAt - 1;
   const authorLine = content[dateAt - 1];
   const author = authorLine && /^(?:Von:?\s+)?((?:\p{Lu}[\p{L}'-]*\s?){1,4})(?:\s+(?:aus|in)\s+.+)?$/u.exec(authorLine.text);

@@ -121,4 +121,31 @@ describe('normalizeDate', () => {
     expect(normalizeDate('2023-09-13T10:00:00Z')).toBe('2023-09-13');
     expect(normalizeDate('irgendwann')).toBeUndefined();
   });
+
+  it('a day that is not in the calendar is no date', () => {
+    for (const bad of ['31.02.2023', '2023-13-01', '2023-02-29', '30. Februar 2024', 'February 30, 2024', '0.1.2024']) expect(normalizeDate(bad), bad).toBeUndefined();
+    expect(normalizeDate('29.02.2024')).toBe('2024-02-29');
+    expect(normalizeDate('3000-01-01')).toBe('3000-01-01');
+  });
+});
+
+describe('article dates', () => {
+  const page = (head: string) => `<!doctype html><html lang="de"><head><title>Seite</title>${head}</head><body><article><h1>Titel</h1>
+    <p>Der erste Absatz des Artikels ist lang genug, damit Readability ihn als Inhalt erkennt und behält, auch mit Zahlen.</p>
+    <p>Der zweite Absatz erzählt weiter, was geschah, und nennt Soldaten sowie weitere Zahlen, Orte und Namen dazu.</p>
+    <p>Ein dritter Absatz rundet den Text ab, damit genug Inhalt für die Erkennung vorhanden ist, wie bei echten Seiten.</p></article></body></html>`;
+
+  it('HTML: JSON-LD datePublished, also inside @graph; a broken JSON-LD block is ignored', () => {
+    const ld = (json: string) => `<script type="application/ld+json">${json}</script>`;
+    expect(parseArticle('a.html', Buffer.from(page(ld('{"@type":"NewsArticle","datePublished":"2023-09-13T08:00:00+02:00"}')))).meta.date).toBe('2023-09-13');
+    expect(parseArticle('b.html', Buffer.from(page(ld('{"@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","datePublished":"2024-01-02"}]}')))).meta.date).toBe('2024-01-02');
+    expect(parseArticle('c.html', Buffer.from(page(ld('{kaputt') + '<meta name="date" content="2022-05-06">'))).meta.date).toBe('2022-05-06');
+    expect(parseArticle('d.html', Buffer.from(page(''))).meta.date).toBeUndefined();
+  });
+
+  it('front matter or a header line with a date that is none: the article has no date', () => {
+    expect(parseArticle('x.md', Buffer.from('---\ntitle: T\ndate: 31.02.2023\n---\nText.')).meta.date).toBeUndefined();
+    expect(parseArticle('y.md', Buffer.from('---\ntitle: T\ndate: bald\n---\nText.')).meta.date).toBeUndefined();
+    expect(parseArticle('z.md', Buffer.from('---\ntitle: T\ndate: 2023-09-13\n---\nText.')).meta.date).toBe('2023-09-13');
+  });
 });
