@@ -4,7 +4,7 @@
  * --explain prints the best-scored candidate sentences and their evidence to stderr.
  */
 import { createInterface } from 'node:readline';
-import { createTransformersEmbedder } from '../src/index/embed.js';
+import { embedderForMode } from '../src/index/embed.js';
 import { type Engine, configuredAnswering, createEngine } from '../src/answer/engine.js';
 import { BelegError, InputError, errorMessage } from '../src/errors.js';
 import { answerJson, answerText, errorJson } from '../src/bot/format.js';
@@ -19,12 +19,16 @@ const { dataDir } = resolveDirs(config, values);
 
 let engine: Engine;
 try {
-  const embedder = config.RETRIEVAL_MODE === 'lexical' ? null : await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
-  const answering = configuredAnswering(config, dataDir, config.RETRIEVAL_MODE, embedder?.modelId ?? null);
+  // Like npm start: without the model and with RETRIEVAL_MODE unset, keyword search and a warning.
+  const { embedder, mode } = await embedderForMode(
+    { mode: config.RETRIEVAL_MODE, modeSet: config.retrievalModeSet, modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR },
+    { missing: (model, reason) => process.stderr.write(`warning: embedding model "${model}" could not be loaded (${reason}); answering by keyword search only. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.\n`) },
+  );
+  const answering = configuredAnswering(config, dataDir, mode, embedder?.modelId ?? null);
   if (answering.problem) process.stderr.write(`warning: ${answering.problem}\n`);
   if (values.explain) process.stderr.write(`threshold ${answering.threshold.value} (${answering.threshold.source})\n`);
   engine = createEngine({
-    dataDir, mode: config.RETRIEVAL_MODE, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { ...answering.answer, explain: values.explain },
+    dataDir, mode, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { ...answering.answer, explain: values.explain },
     ...(answering.denseWeight !== undefined ? { denseWeight: answering.denseWeight } : {}),
   });
 } catch (error) {

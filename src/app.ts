@@ -10,7 +10,7 @@ import { createAdminFeature } from './bot/admin.js';
 import { createBot, registerCommands, type BotSettings, type BotStats } from './bot/bot.js';
 import { type BuildManager, createBuildManager } from './index/buildManager.js';
 import { BOTFATHER_HELP, type Config, type RetrievalMode } from './config.js';
-import { type Embedder, createTransformersEmbedder } from './index/embed.js';
+import { embedderForMode, modelMissingWarning } from './index/embed.js';
 import { type Engine, configuredAnswering, createEngine } from './answer/engine.js';
 import { openSynonyms } from './answer/synonyms.js';
 import { ConfigError, errorMessage } from './errors.js';
@@ -43,23 +43,13 @@ export interface AppOptions {
 
 export async function startApp({ config, logger, botSettings }: AppOptions): Promise<App> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError(BOTFATHER_HELP);
-  let embedder: Embedder | null = null;
-  let mode = config.RETRIEVAL_MODE;
-  // The model that was configured but could not be loaded: the bot then serves by keyword search.
-  let missingModel: string | null = null;
-  if (mode !== 'lexical') {
-    const t = performance.now();
-    try {
-      embedder = await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR });
-      logger.info({ model: embedder.modelId, dimensions: embedder.dimensions, ms: Math.round(performance.now() - t) }, 'model loaded');
-    } catch (error) {
-      // An operator who asked for the model by name gets the error; the default degrades loudly.
-      if (config.retrievalModeSet) throw error;
-      missingModel = config.EMBEDDING_MODEL;
-      mode = 'lexical';
-      logger.warn({ model: missingModel, reason: errorMessage(error) }, modelMissingWarning(missingModel, errorMessage(error)));
-    }
-  }
+  const { embedder, mode, missingModel } = await embedderForMode(
+    { mode: config.RETRIEVAL_MODE, modeSet: config.retrievalModeSet, modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR },
+    {
+      loaded: (e, ms) => logger.info({ model: e.modelId, dimensions: e.dimensions, ms }, 'model loaded'),
+      missing: (model, reason) => logger.warn({ model, reason }, modelMissingWarning(model, reason)),
+    },
+  );
   // Build the index when it is missing, refresh it when the corpus changed (a no-op otherwise).
   // Without the model an existing index is served as it is (keyword search needs no vectors), so
   // its vectors are still there on the next start that loads the model; a missing one is built
@@ -151,11 +141,4 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
       return stopping;
     },
   };
-}
-
-/** The one loud line a start without the model logs: which model, why, and the ways out. */
-export function modelMissingWarning(model: string, reason: string): string {
-  return `Embedding model "${model}" could not be loaded (${reason}). The bot runs WITHOUT the model: keyword search only (RETRIEVAL_MODE=lexical), ` +
-    'no cross-lingual answers. Fix: give the machine access to huggingface.co once (the model is cached), or set EMBEDDING_MODEL to a local model folder; ' +
-    'the next start that loads the model re-indexes with vectors. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.'
 }

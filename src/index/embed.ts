@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { RetrievalMode } from '../config.js';
 import { BelegError, ModelLoadError, errorMessage } from '../errors.js';
 
 export interface Embedder {
@@ -206,4 +207,34 @@ function describeLoadFailure(modelId: string, local: boolean, error: unknown): M
       'or set EMBEDDING_MODEL to a local model folder, or set RETRIEVAL_MODE=lexical to run without a model.',
     { cause: error },
   );
+}
+
+/**
+ * The embedder a retrieval mode needs: none for lexical; otherwise the model, or, when it cannot
+ * be loaded and the mode was not set explicitly (the default hybrid), none and lexical mode, with
+ * `missing` called once so the caller can say so loudly. An explicitly set mode that needs the
+ * model gets the load error.
+ */
+export async function embedderForMode(
+  options: { mode: RetrievalMode; modeSet: boolean; modelId: string; cacheDir?: string | undefined },
+  report: { loaded?: (embedder: Embedder, ms: number) => void; missing: (model: string, reason: string) => void },
+): Promise<{ embedder: Embedder | null; mode: RetrievalMode; missingModel: string | null }> {
+  if (options.mode === 'lexical') return { embedder: null, mode: 'lexical', missingModel: null };
+  const t = performance.now();
+  try {
+    const embedder = await createTransformersEmbedder({ modelId: options.modelId, cacheDir: options.cacheDir });
+    report.loaded?.(embedder, Math.round(performance.now() - t));
+    return { embedder, mode: options.mode, missingModel: null };
+  } catch (error) {
+    if (options.modeSet) throw error;
+    report.missing(options.modelId, errorMessage(error));
+    return { embedder: null, mode: 'lexical', missingModel: options.modelId };
+  }
+}
+
+/** The one loud line a start without the model logs: which model, why, and the ways out. */
+export function modelMissingWarning(model: string, reason: string): string {
+  return `Embedding model "${model}" could not be loaded (${reason}). The bot runs WITHOUT the model: keyword search only (RETRIEVAL_MODE=lexical), ` +
+    'no cross-lingual answers. Fix: give the machine access to huggingface.co once (the model is cached), or set EMBEDDING_MODEL to a local model folder; ' +
+    'the next start that loads the model re-indexes with vectors. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.';
 }

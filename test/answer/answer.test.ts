@@ -588,6 +588,17 @@ describe('npm run ask (CLI contract)', () => {
     expect(help.stdout).toMatch(/^Usage: npm run --silent ask -- \[--data DIR\] \[--json\]/);
   });
 
+  it('without the model and RETRIEVAL_MODE unset it answers by keyword search with a warning; RETRIEVAL_MODE=hybrid makes it an error', () => {
+    const broken = tempDir(); // no config.json: not a model
+    const fallback = run(['--json', 'Wie viele Flugzeuge hat Russland verloren?'], undefined, { EMBEDDING_MODEL: broken, RETRIEVAL_MODE: '' });
+    expect(fallback.status, fallback.stderr).toBe(0);
+    expect(fallback.stderr).toMatch(/^warning: embedding model ".*" could not be loaded \(.*config\.json.*\); answering by keyword search only\./);
+    expect(JSON.parse(fallback.stdout).quotes[0].text).toContain('315 Flugzeuge');
+    const strict = run(['--json', 'Frage?'], undefined, { EMBEDDING_MODEL: broken, RETRIEVAL_MODE: 'hybrid' });
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/^error: Could not load embedding model/);
+  });
+
   it('refuses an index built with another model, saying how to fix it', () => {
     const r = spawnSync(process.execPath, [...npmScriptArgs('ask'), '--data', lexData, 'Frage?'], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, EMBEDDING_MODEL: embedder.modelId, RETRIEVAL_MODE: 'hybrid' },
