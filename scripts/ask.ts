@@ -27,10 +27,7 @@ try {
   const answering = configuredAnswering(config, dataDir, mode, embedder?.modelId ?? null);
   if (answering.problem) process.stderr.write(`warning: ${answering.problem}\n`);
   if (values.explain) process.stderr.write(`threshold ${answering.threshold.value} (${answering.threshold.source})\n`);
-  engine = createEngine({
-    dataDir, mode, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), answer: { ...answering.answer, explain: values.explain },
-    ...(answering.denseWeight !== undefined ? { denseWeight: answering.denseWeight } : {}),
-  });
+  engine = createEngine({ dataDir, mode, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), ...answering.options, answer: { ...answering.options.answer, explain: values.explain } });
 } catch (error) {
   process.stderr.write(`error: ${errorMessage(error)}\n`);
   process.exit(1);

@@ -12,7 +12,7 @@ import { resolveModelId } from '../src/config.js';
 import { createTransformersEmbedder, type Embedder } from '../src/index/embed.js';
 import { errorMessage } from '../src/errors.js';
 import { createEngine } from '../src/answer/engine.js';
-import { loadQuestions, questionSetFiles } from '../src/answer/evaluate.js';
+import { loadQuestions, median, questionSetFiles } from '../src/answer/evaluate.js';
 import { answerHtml } from '../src/bot/format.js';
 import { DEFAULT_HNSW, createExactIndex, loadHnswIndex } from '../src/index/hnsw.js';
 import { buildIndex } from '../src/index/indexer.js';
@@ -39,11 +39,6 @@ if (SIZES.length === 0 || SIZES.some((s) => s !== 'real' && s !== 'archive' && !
 if (SIZES.includes('archive') && !existsSync(ARCHIVE)) usageExit(USAGE, `--sizes archive needs the real news archive at ${ARCHIVE}`);
 const REPEAT = wholeNumber(USAGE, 'repeat', values.repeat ?? '', 1);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? 0 : s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0) : 0;

@@ -66,6 +66,7 @@ try {
     usedModel = env.embedder?.modelId ?? null;
     envs.push({ env, sets: sets.filter((s) => s.corpus === corpus) });
   }
+  const byFile = new Map(envs.flatMap(({ env }) => [...env.byFile]));
   const grid: ReadonlyArray<[number | null, number | null]> = mode === 'lexical' ? [[null, null]] : mode === 'dense' ? DENSE_GRID.map(([, sentence]) => [null, sentence]) : DENSE_GRID;
   for (const [denseWeight, sentenceDense] of grid) {
     const these: typeof runs = [];
@@ -81,14 +82,12 @@ try {
       }
       engine.close();
     }
-    const byFile = new Map(envs.flatMap(({ env }) => [...env.byFile]));
     const pooled = poolReports(these.map((r) => scoreAnswers(r.questions, r.answers, byFile)));
     const quoteAt1 = pooled.answerable.quoteAt1 / Math.max(1, pooled.answerable.questions);
     if (grid.length > 1) log(`weights: dense ${denseWeight ?? '–'}, sentence ${sentenceDense ?? '–'}: quote@1 never abstaining ${(100 * quoteAt1).toFixed(1)} %`);
     if (!chosen || quoteAt1 > chosen.quoteAt1 + 1e-9) chosen = { denseWeight, sentenceDenseWeight: sentenceDense, quoteAt1, runs: these };
   }
   if (!chosen) throw new Error('nothing was measured');
-  const byFile = new Map(envs.flatMap(({ env }) => [...env.byFile]));
   const sweep = thresholdSweep(chosen.runs, THRESHOLDS, byFile);
   const within = sweep.filter((t) => t.report.answerable.falseAbstentions <= budget * t.report.answerable.questions);
   const pick = within.at(-1) ?? sweep[0];

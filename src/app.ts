@@ -71,8 +71,8 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
   const answering = configuredAnswering(config, config.DATA_DIR, mode, embedder?.modelId ?? null);
   if (answering.problem) logger.warn(answering.problem);
-  logger.info({ threshold: answering.threshold.value, source: answering.threshold.source, ...(answering.denseWeight !== undefined ? { denseWeight: answering.denseWeight } : {}) }, 'abstention threshold');
-  const engine = createEngine({ dataDir: config.DATA_DIR, mode, embedder, synonyms, answer: answering.answer, ...(answering.denseWeight !== undefined ? { denseWeight: answering.denseWeight } : {}) });
+  logger.info({ threshold: answering.threshold.value, source: answering.threshold.source, denseWeight: answering.options.denseWeight }, 'abstention threshold');
+  const engine = createEngine({ dataDir: config.DATA_DIR, mode, embedder, synonyms, ...answering.options });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };

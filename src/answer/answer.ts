@@ -251,9 +251,9 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       // found, docs/quality.md), never overlapping or touching a quote already picked.
       const leaders = (floor: number): Array<{ c: Candidate; range: [number, number] }> => {
         const picked: Array<{ c: Candidate; range: [number, number] }> = [];
+        const top = best?.score ?? 0;
         for (const c of candidates) {
           if (picked.length >= settings.maxQuotes) break;
-          const top = best?.score ?? 0;
           if (c.score < top * Math.min(settings.extraQuoteRatio, settings.sameArticleRatio)) break;
           if (c.confidence < floor) continue;
           if (picked.length > 0 && c.otherStates) continue;

@@ -39,18 +39,23 @@ const file = z.object({ formatVersion: z.literal(FORMAT_VERSION), calibrations: 
 
 export type Calibration = z.infer<typeof entry>;
 
+/** The calibrations the file holds; throws when it is not JSON or not of this format. */
+function readFile(where: string): Calibration[] {
+  return file.parse(JSON.parse(readFileSync(where, 'utf8'))).calibrations;
+}
+
 /** The calibration for this model and mode, or why there is none to use (`problem`: a file that could not be read). */
 export function readCalibration(dataDir: string, modelId: string | null, mode: RetrievalMode): { calibration: Calibration | null; problem: string | null } {
   const where = path.join(dataDir, CALIBRATION_FILE);
   if (!existsSync(where)) return { calibration: null, problem: null };
-  let parsed: z.infer<typeof file>;
+  let calibrations: Calibration[];
   try {
-    parsed = file.parse(JSON.parse(readFileSync(where, 'utf8')));
+    calibrations = readFile(where);
   } catch (error) {
     const why = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ') : errorMessage(error);
     return { calibration: null, problem: `${where} cannot be used (${why}); the built-in threshold applies. Run npm run calibrate again, or delete the file.` };
   }
-  const found = parsed.calibrations.find((c) => c.modelId === (mode === 'lexical' ? null : modelId) && c.mode === mode) ?? null;
+  const found = calibrations.find((c) => c.modelId === (mode === 'lexical' ? null : modelId) && c.mode === mode) ?? null;
   return { calibration: found, problem: null };
 }
 
@@ -60,7 +65,7 @@ export function writeCalibration(dataDir: string, calibration: Calibration): str
   let others: Calibration[] = [];
   if (existsSync(where)) {
     try {
-      others = file.parse(JSON.parse(readFileSync(where, 'utf8'))).calibrations;
+      others = readFile(where);
     } catch {
       others = []; // an unreadable file is replaced by a good one
     }

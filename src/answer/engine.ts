@@ -107,8 +107,15 @@ export function sentenceWeights(dense: number): AnswerSettings['weights'] {
   return { lexical: Math.max(0, lexical + builtIn - dense), dense, chunk };
 }
 
+/** The abstention threshold in force and where it comes from. */
+export interface ThresholdInfo {
+  readonly value: number;
+  readonly source: 'MIN_ANSWER_SCORE' | 'calibrated' | 'default';
+  readonly calibratedAt?: string;
+}
+
 /** Where the abstention threshold in force comes from, for /about, the log and `ask --explain`. */
-export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibration: Calibration | null): { value: number; source: 'MIN_ANSWER_SCORE' | 'calibrated' | 'default'; calibratedAt?: string } {
+export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibration: Calibration | null): ThresholdInfo {
   if (config.MIN_ANSWER_SCORE !== undefined) return { value: config.MIN_ANSWER_SCORE, source: 'MIN_ANSWER_SCORE' };
   if (calibration) return { value: calibration.minScore, source: 'calibrated', calibratedAt: calibration.calibratedAt };
   return { value: DEFAULT_ANSWER.minScore, source: 'default' };
@@ -120,16 +127,15 @@ export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibrat
  * comes from, and a calibration file that could not be read (logged, then ignored).
  */
 export function configuredAnswering(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>, dataDir: string, mode: RetrievalMode, modelId: string | null): {
-  answer: Partial<AnswerSettings>;
-  denseWeight?: number;
-  threshold: ReturnType<typeof thresholdInfo>;
+  /** For createEngine. */
+  options: Pick<EngineOptions, 'answer' | 'denseWeight'>;
+  threshold: ThresholdInfo;
   problem: string | null;
 } {
   const { calibration, problem } = readCalibration(dataDir, modelId, mode);
   const denseWeight = calibration?.denseWeight;
   return {
-    answer: answerSettings(config, calibration),
-    ...(denseWeight !== null && denseWeight !== undefined ? { denseWeight } : {}),
+    options: { answer: answerSettings(config, calibration), ...(denseWeight !== null && denseWeight !== undefined ? { denseWeight } : {}) },
     threshold: thresholdInfo(config, calibration),
     problem,
   };

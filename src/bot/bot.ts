@@ -7,7 +7,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Bot, type Context, Composer, GrammyError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Engine } from '../answer/engine.js';
+import type { Engine, ThresholdInfo } from '../answer/engine.js';
 import { InputError } from '../errors.js';
 import { answerHtml, answerText } from './format.js';
 import type { Logger } from '../logger.js';
@@ -30,7 +30,7 @@ export interface BotSettings {
   /** The configured model that could not be loaded (the bot then runs lexical); /about says so. */
   missingModel?: string | null;
   /** The abstention threshold in force and where it comes from; /about shows it. */
-  threshold?: { value: number; source: 'MIN_ANSWER_SCORE' | 'calibrated' | 'default'; calibratedAt?: string };
+  threshold?: ThresholdInfo;
   mode: string;
   /** Extra composers (admin features) installed before the question handlers. */
   features?: Composer<Context>[];

@@ -2,6 +2,7 @@
  * Reply texts of the bot, as pure functions of their inputs, in German and English. Everything
  * dynamic is HTML-escaped here; handlers only send what these return.
  */
+import type { ThresholdInfo } from '../answer/engine.js';
 import type { StoredArticle } from '../index/db.js';
 import { TELEGRAM_LIMIT, escapeHtml, formatDate } from './format.js';
 
@@ -99,7 +100,7 @@ export interface AboutInfo {
   /** The configured model that could not be loaded, when the bot runs without it. */
   missingModel?: string | null;
   /** The abstention threshold in force and where it comes from. */
-  threshold?: { value: number; source: 'MIN_ANSWER_SCORE' | 'calibrated' | 'default'; calibratedAt?: string } | null;
+  threshold?: ThresholdInfo | null;
   mode: string;
   articles: number;
   chunks: number;
@@ -114,7 +115,7 @@ function modelName(model: string): string {
 export function aboutText(lang: Lang, info: AboutInfo): string {
   const date = info.builtAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   const model = info.model
-    ? escapeHtml(info.model.includes('/') && info.model.startsWith('/') ? `lokales Modell ${info.model.split('/').pop()}` : info.model)
+    ? escapeHtml(info.model.startsWith('/') ? `lokales Modell ${modelName(info.model)}` : info.model)
     : info.missingModel
       ? lang === 'de'
         ? `keins – ${escapeHtml(modelName(info.missingModel))} konnte nicht geladen werden, der Bot läuft ohne Modell (nur Stichwortsuche)`

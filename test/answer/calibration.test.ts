@@ -62,8 +62,8 @@ describe('answerSettings and thresholdInfo', () => {
     expect(weights?.dense).toBe(0);
     const dir = tempDir();
     writeCalibration(dir, sample({ modelId: 'm' }));
-    expect(configuredAnswering(config, dir, 'hybrid', 'm')).toMatchObject({ denseWeight: 0.5, threshold: { source: 'calibrated' }, problem: null });
-    expect(configuredAnswering(config, dir, 'hybrid', 'other').denseWeight).toBeUndefined();
+    expect(configuredAnswering(config, dir, 'hybrid', 'm')).toMatchObject({ options: { denseWeight: 0.5 }, threshold: { source: 'calibrated' }, problem: null });
+    expect(configuredAnswering(config, dir, 'hybrid', 'other').options.denseWeight).toBeUndefined();
   });
 });
 
