@@ -4,10 +4,12 @@
  * stop() finishes the questions in flight, then closes everything.
  */
 import { type Server, createServer } from 'node:http';
+import path from 'node:path';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import { webhookCallback } from 'grammy';
 import { createAdminFeature } from './bot/admin.js';
 import { createBot, registerCommands, type BotSettings, type BotStats } from './bot/bot.js';
+import { FEEDBACK_FILE, type FeedbackStore, openFeedbackStore } from './bot/feedbackStore.js';
 import { type BuildManager, createBuildManager } from './index/buildManager.js';
 import { BOTFATHER_HELP, type Config, type RetrievalMode } from './config.js';
 import { embedderForMode, modelMissingWarning } from './index/embed.js';
@@ -18,7 +20,8 @@ import { buildIndex } from './index/indexer.js';
 import type { Logger } from './logger.js';
 import { currentIndexFolder } from './index/store.js';
 
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query'] as const;
+const DAY_MS = 86_400_000;
 
 export interface App {
   readonly engine: Engine;
@@ -29,6 +32,8 @@ export interface App {
   readonly stats: BotStats;
   /** Background index builds (admins' /reindex, uploads). */
   readonly builds: BuildManager;
+  /** Answers, votes and stored questions (DATA_DIR/feedback.sqlite). */
+  readonly feedback: FeedbackStore;
   /** The webhook/health server's address in webhook mode. */
   readonly server: Server | null;
   stop(): Promise<void>;
@@ -75,24 +80,36 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
   const engine = createEngine({ dataDir: config.DATA_DIR, mode, embedder, synonyms, ...answering.options });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
+  // Answers, votes and (opt-in) question texts: beside the index, never replaced by a build.
+  const feedback = openFeedbackStore(path.join(config.DATA_DIR, FEEDBACK_FILE), { storeQuestions: config.STORE_QUESTIONS, retentionDays: config.QUESTION_RETENTION_DAYS });
+  const purgeTimer = setInterval(() => {
+    try {
+      const n = feedback.purge();
+      if (n) logger.info({ forgotten: n }, 'question texts past the retention forgotten');
+    } catch (error) {
+      logger.warn({ err: errorMessage(error) }, 'question purge failed');
+    }
+  }, DAY_MS);
+  purgeTimer.unref();
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };
   const builds = createBuildManager({
     engine,
     job: { corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, modelId: embedder?.modelId ?? null, cacheDir: config.MODEL_CACHE_DIR, maxArticleBytes: config.MAX_ARTICLE_BYTES },
   });
   const admin = createAdminFeature({
-    engine, builds, stats, logger,
+    engine, builds, stats, logger, feedback,
     settings: {
       adminIds: config.ADMIN_USER_IDS, corpusDir: config.CORPUS_DIR, maxArticleBytes: config.MAX_ARTICLE_BYTES, token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT, modelId: embedder?.modelId ?? null,
     },
   });
   const bot = createBot({
-    engine, logger, stats,
+    engine, logger, stats, feedback,
     settings: {
       token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, maxQuestionLength: config.MAX_QUESTION_LENGTH,
       rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitPerChat: config.RATE_LIMIT_PER_CHAT, logQuestions: config.LOG_QUESTIONS,
-      modelId: embedder?.modelId ?? null, missingModel, mode, threshold: answering.threshold, features: [admin], ...botSettings,
+      modelId: embedder?.modelId ?? null, missingModel, mode, threshold: answering.threshold, features: [admin],
+      ...botSettings, inline: { rateLimitPerUser: config.RATE_LIMIT_INLINE_PER_USER, ...botSettings?.inline },
     },
   });
   await bot.init();
@@ -129,13 +146,15 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
 
   let stopping: Promise<void> | null = null;
   return {
-    engine, stats, server, builds, mode, missingModel,
+    engine, stats, server, builds, mode, missingModel, feedback,
     stop() {
       stopping ??= (async () => {
         if (runner?.isRunning()) await runner.stop(); // resolves when middleware in flight is done
         await builds.current()?.terminate(); // an unfinished build is discarded; the index stays as it was
         if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
         engine.close();
+        clearInterval(purgeTimer);
+        feedback.close();
         logger.info('stopped');
       })();
       return stopping;

@@ -60,6 +60,15 @@ const schema = z.object({
   RATE_LIMIT_PER_USER: positiveInt(10),
   /** Questions per chat per minute (groups). Default 30. */
   RATE_LIMIT_PER_CHAT: positiveInt(30),
+  /** Inline questions (`@bot Frage` in any chat) per user per minute. Default 30. */
+  RATE_LIMIT_INLINE_PER_USER: positiveInt(30),
+  /**
+   * Keep the text of questions the bot answered or turned away, for admins' /gaps report.
+   * Default false: only counts are kept.
+   */
+  STORE_QUESTIONS: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).default('false').transform((v) => v === 'true' || v === '1')),
+  /** Days a stored question text is kept (purged on start and daily). Default 30. */
+  QUESTION_RETENTION_DAYS: positiveInt(30),
   /** German synonym sets for sentence scoring (npm run build-synonyms writes them); `off` disables. Default: the bundled OpenThesaurus sets. */
   SYNONYMS_FILE: optionalString,
   /** Largest article file accepted, in bytes; longer text is truncated with a warning. Default 5 MB. */

@@ -1,8 +1,11 @@
 /**
  * A local fake of the Telegram Bot API over node:http, for end-to-end tests: getMe, long-polling
- * getUpdates, sendMessage with Telegram's HTML and 4096-character checks, editMessageText,
- * setMyCommands, sendChatAction, webhook calls, getFile + file download, and errors in Telegram's
- * {ok:false, error_code, description} shape. Faults can be queued per method.
+ * getUpdates, sendMessage with Telegram's HTML and 4096-character checks, inline keyboards
+ * (callback data of 1-64 bytes), editMessageText (only of a message sent, never unchanged),
+ * answerCallbackQuery (toasts up to 200 characters), answerInlineQuery (at most 50 results,
+ * unique ids of 1-64 bytes, each message checked like a sent one), setMyCommands, sendChatAction,
+ * webhook calls, getFile + file download, and errors in Telegram's {ok:false, error_code,
+ * description} shape. Faults can be queued per method.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,6 +72,10 @@ export class FakeTelegram {
   readonly sent: SentMessage[] = [];
   readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
   readonly files = new Map<string, { path: string; content: Buffer }>();
+  /** answerInlineQuery calls accepted, in order. */
+  readonly inlineAnswers: Array<{ inline_query_id: string; results: Array<Record<string, unknown>>; cache_time?: number; is_personal?: boolean }> = [];
+  /** answerCallbackQuery calls accepted, in order. */
+  readonly callbackAnswers: Array<{ callback_query_id: string; text?: string }> = [];
   private server: Server;
   private updates: Update[] = [];
   private nextUpdateId = 1;
@@ -139,15 +146,50 @@ export class FakeTelegram {
     return { file_id: id, file_unique_id: `u${id}`, file_name: fileName, file_size: buffer.length };
   }
 
-  /** A button press on one of the bot's messages. */
-  callback(opts: { chatId: number; userId: number; data: string; messageId?: number }): Update {
+  /** A button press on one of the bot's messages (`messageId`, default 1). */
+  callback(opts: { chatId: number; userId: number; data: string; messageId?: number; chatType?: 'private' | 'group' | 'supergroup'; lang?: string }): Update {
+    const chat = (opts.chatType ?? 'private') === 'private' ? { id: opts.chatId, type: 'private', first_name: 'Ada' } : { id: opts.chatId, type: opts.chatType, title: 'Redaktion' };
     return this.pushUpdate({
       callback_query: {
         id: `cb${this.nextUpdateId}`, chat_instance: 'ci', data: opts.data,
-        from: { id: opts.userId, is_bot: false, first_name: 'Ada' },
-        message: { message_id: opts.messageId ?? 1, date: 0, chat: { id: opts.chatId, type: 'private', first_name: 'Ada' }, from: this.botInfo, text: '?' },
+        from: { id: opts.userId, is_bot: false, first_name: 'Ada', ...(opts.lang ? { language_code: opts.lang } : {}) },
+        message: { message_id: opts.messageId ?? 1, date: 0, chat, from: this.botInfo, text: '?' },
       },
     } as unknown as Omit<Update, 'update_id'>);
+  }
+
+  /** Press the button labelled `label` under a message the bot sent. */
+  press(message: SentMessage, label: string, userId: number, opts: { chatType?: 'private' | 'group' | 'supergroup'; lang?: string } = {}): Update {
+    const button = buttonsOf(message).find((b) => b.text === label);
+    if (!button) throw new Error(`no button "${label}" under message ${message.message_id}: ${JSON.stringify(buttonsOf(message).map((b) => b.text))}`);
+    return this.callback({ chatId: message.chat_id, userId, data: button.callback_data, messageId: message.message_id, ...opts });
+  }
+
+  /** An inline query (`@bot text` typed in any chat). */
+  inlineQuery(opts: { userId: number; query: string; lang?: string }): Update {
+    return this.pushUpdate({
+      inline_query: { id: `iq${this.nextUpdateId}`, from: { id: opts.userId, is_bot: false, first_name: 'Ada', ...(opts.lang ? { language_code: opts.lang } : {}) }, query: opts.query, offset: '' },
+    } as unknown as Omit<Update, 'update_id'>);
+  }
+
+  /** Wait until `n` inline queries were answered. */
+  async waitForInline(n: number, ms = 15_000): Promise<FakeTelegram['inlineAnswers']> {
+    const deadline = Date.now() + ms;
+    while (this.inlineAnswers.length < n) {
+      if (Date.now() > deadline) throw new Error(`expected ${n} inline answers, got ${this.inlineAnswers.length}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this.inlineAnswers;
+  }
+
+  /** Wait until `n` button presses were answered. */
+  async waitForCallbackAnswers(n: number, ms = 15_000): Promise<FakeTelegram['callbackAnswers']> {
+    const deadline = Date.now() + ms;
+    while (this.callbackAnswers.length < n) {
+      if (Date.now() > deadline) throw new Error(`expected ${n} callback answers, got ${JSON.stringify(this.callbackAnswers)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this.callbackAnswers;
   }
 
   /** Wait until a message or edit to `chatId`, sent at index `from` or later, matches `test`. */
@@ -210,7 +252,34 @@ export class FakeTelegram {
     const bad = (description: string) => reply(400, { ok: false, error_code: 400, description });
     switch (method) {
       case 'getMe': return ok(this.botInfo);
-      case 'deleteWebhook': case 'setWebhook': case 'setMyCommands': case 'sendChatAction': case 'answerCallbackQuery': return ok(true);
+      case 'deleteWebhook': case 'setWebhook': case 'setMyCommands': case 'sendChatAction': return ok(true);
+      case 'answerCallbackQuery': {
+        const text = payload.text === undefined ? undefined : String(payload.text);
+        if (text !== undefined && text.length > 200) return bad('Bad Request: MESSAGE_TOO_LONG');
+        if (this.callbackAnswers.some((a) => a.callback_query_id === payload.callback_query_id)) return bad('Bad Request: query is too old and response timeout expired or query ID is invalid');
+        this.callbackAnswers.push({ callback_query_id: String(payload.callback_query_id), ...(text !== undefined ? { text } : {}) });
+        return ok(true);
+      }
+      case 'answerInlineQuery': {
+        const results = Array.isArray(payload.results) ? (payload.results as Array<Record<string, unknown>>) : null;
+        if (!results) return bad('Bad Request: RESULTS_INVALID');
+        if (results.length > 50) return bad('Bad Request: RESULTS_TOO_MUCH');
+        const ids = new Set<string>();
+        for (const r of results) {
+          const id = String(r.id ?? '');
+          if (Buffer.byteLength(id) < 1 || Buffer.byteLength(id) > 64) return bad('Bad Request: RESULT_ID_INVALID');
+          if (ids.has(id)) return bad('Bad Request: RESULT_ID_DUPLICATE');
+          ids.add(id);
+          if (r.type !== 'article' || !String(r.title ?? '').trim()) return bad('Bad Request: RESULT_TITLE_EMPTY');
+          const content = r.input_message_content as { message_text?: string; parse_mode?: string } | undefined;
+          const problem = messageProblem(String(content?.message_text ?? ''), content?.parse_mode);
+          if (problem) return bad(problem);
+          const markupProblem = keyboardProblem(r.reply_markup);
+          if (markupProblem) return bad(markupProblem);
+        }
+        this.inlineAnswers.push({ inline_query_id: String(payload.inline_query_id), results, ...(payload.cache_time !== undefined ? { cache_time: Number(payload.cache_time) } : {}), ...(payload.is_personal !== undefined ? { is_personal: Boolean(payload.is_personal) } : {}) });
+        return ok(true);
+      }
       case 'getUpdates': {
         const offset = Number(payload.offset ?? 0);
         this.updates = this.updates.filter((u) => u.update_id >= offset);
@@ -231,14 +300,14 @@ export class FakeTelegram {
       }
       case 'sendMessage': case 'editMessageText': {
         const raw = String(payload.text ?? '');
-        let visible = raw;
-        if (payload.parse_mode === 'HTML') {
-          const parsed = parseTelegramHtml(raw);
-          if ('error' in parsed) return bad(parsed.error);
-          visible = parsed.text;
+        const problem = messageProblem(raw, payload.parse_mode) ?? keyboardProblem(payload.reply_markup);
+        if (problem) return bad(problem);
+        const visible = payload.parse_mode === 'HTML' ? (parseTelegramHtml(raw) as { text: string }).text : raw;
+        if (method === 'editMessageText') {
+          const before = [...this.sent].reverse().find((m) => m.chat_id === Number(payload.chat_id) && m.message_id === Number(payload.message_id));
+          if (!before) return bad('Bad Request: message to edit not found');
+          if (before.text === raw && JSON.stringify(before.reply_markup ?? null) === JSON.stringify(payload.reply_markup ?? null)) return bad('Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
         }
-        if (visible.trim() === '') return bad('Bad Request: message text is empty');
-        if (visible.length > 4096) return bad('Bad Request: message is too long');
         const replyTo = (payload.reply_parameters as { message_id?: number } | undefined)?.message_id;
         const id = method === 'editMessageText' ? Number(payload.message_id) : this.nextMessageId++;
         this.sent.push({
@@ -255,4 +324,38 @@ export class FakeTelegram {
         return reply(404, { ok: false, error_code: 404, description: `Not Found: method ${method} not found` });
     }
   }
+}
+
+/** Why Telegram would refuse this message text (HTML errors, empty, over 4096 visible characters), or null. */
+function messageProblem(raw: string, parseMode: unknown): string | null {
+  let visible = raw;
+  if (parseMode === 'HTML') {
+    const parsed = parseTelegramHtml(raw);
+    if ('error' in parsed) return parsed.error;
+    visible = parsed.text;
+  }
+  if (visible.trim() === '') return 'Bad Request: message text is empty';
+  if (visible.length > 4096) return 'Bad Request: message is too long';
+  return null;
+}
+
+/** Why Telegram would refuse this inline keyboard (callback data of 1-64 bytes, a text on every button), or null. */
+function keyboardProblem(markup: unknown): string | null {
+  const rows = (markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard;
+  if (markup === undefined || rows === undefined) return null;
+  if (!Array.isArray(rows)) return 'Bad Request: REPLY_MARKUP_INVALID';
+  for (const row of rows) {
+    if (!Array.isArray(row)) return 'Bad Request: REPLY_MARKUP_INVALID';
+    for (const b of row as Array<{ text?: string; callback_data?: string; url?: string }>) {
+      if (!b.text) return 'Bad Request: BUTTON_TEXT_INVALID';
+      if (b.callback_data !== undefined && (Buffer.byteLength(b.callback_data) < 1 || Buffer.byteLength(b.callback_data) > 64)) return 'Bad Request: BUTTON_DATA_INVALID';
+    }
+  }
+  return null;
+}
+
+/** The callback buttons under a sent message. */
+export function buttonsOf(message: SentMessage): Array<{ text: string; callback_data: string }> {
+  const rows = (message.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined)?.inline_keyboard ?? [];
+  return rows.flat().filter((b): b is { text: string; callback_data: string } => typeof b.callback_data === 'string');
 }

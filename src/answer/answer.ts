@@ -30,6 +30,13 @@ export interface Answer {
   /** Cited articles in citation order: quotes[i].sourceNumber indexes this list (1-based). */
   readonly sources: StoredArticle[];
   /**
+   * The next best quotes after the shown ones, for "Weitere Zitate": sentences that came near
+   * (settings.nearScore) but were not shown, never overlapping a shown quote. Weaker evidence than
+   * the answer's, shown only when a reader asks. Their sourceNumber indexes `moreSources`.
+   */
+  readonly more: Quote[];
+  readonly moreSources: StoredArticle[];
+  /**
    * When the answer abstains but the best sentence came near (settings.nearScore): the articles
    * of the best-scored sentences, best first, so a reader can look for themselves. Never quoted:
    * a sentence below the threshold is not presented as the answer.
@@ -87,6 +94,8 @@ export interface AnswerSettings {
   readonly windowChars: number;
   /** Most quotes in one answer. */
   readonly maxQuotes: number;
+  /** Most further quotes kept for "Weitere Zitate" (Answer.more). */
+  readonly moreQuotes: number;
   /** Longest question accepted, in characters. */
   readonly maxQuestionChars: number;
   /**
@@ -139,6 +148,7 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   windowRatio: 0.5,
   windowChars: 500,
   maxQuotes: 3,
+  moreQuotes: 3,
   maxQuestionChars: 1000,
   subwordMatch: true,
   stateCheck: true,
@@ -268,18 +278,38 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       };
       if (!best || best.confidence < settings.minScore || offTopic(best)) {
         const nearest = best && best.confidence >= settings.nearScore ? [...new Set(leaders(settings.nearScore).map((p) => p.c.article))] : [];
-        return { question, found: false, quotes: [], sources: [], nearest, confidence: round(best?.confidence ?? 0), language, otherStates, ...ranking };
+        return { question, found: false, quotes: [], sources: [], more: [], moreSources: [], nearest, confidence: round(best?.confidence ?? 0), language, otherStates, ...ranking };
       }
       const picked = leaders(settings.minScore);
-      const sources: StoredArticle[] = [];
-      const quotes = picked.map(({ c, range: [start, end] }) => {
-        let n = sources.findIndex((s) => s.row === c.article.row);
-        if (n < 0) n = sources.push(c.article) - 1;
-        return { text: c.article.text.slice(start, end), start, end, score: round(c.confidence), article: c.article, sourceNumber: n + 1 };
-      });
-      return { question, found: true, quotes, sources, nearest: [], confidence: round(best.confidence), language, otherStates, ...ranking };
+      // Further quotes, shown only when asked for ("Weitere Zitate"): the next sentences that
+      // came near (nearScore), in rank order, none touching a quote already taken from its article.
+      const further: typeof picked = [];
+      for (const c of candidates) {
+        if (further.length >= settings.moreQuotes) break;
+        if (c.confidence < settings.nearScore) continue;
+        if (c.otherStates || picked.some((p) => p.c === c)) continue;
+        const taken = [...picked, ...further].filter((p) => p.c.article.row === c.article.row);
+        if (taken.some((p) => c.sentence.start <= p.range[1] && p.range[0] <= c.sentence.end)) continue;
+        const range = quoteRange(index, c, byId, settings);
+        if (taken.some((p) => range[0] <= p.range[1] + 1 && p.range[0] <= range[1] + 1)) continue;
+        further.push({ c, range });
+      }
+      const { quotes, sources } = numbered(picked);
+      const { quotes: more, sources: moreSources } = numbered(further);
+      return { question, found: true, quotes, sources, more, moreSources, nearest: [], confidence: round(best.confidence), language, otherStates, ...ranking };
     },
   };
+}
+
+/** Picked sentences as quotes, each citing its article's number in the returned sources (first cited, first numbered). */
+function numbered(picked: ReadonlyArray<{ c: Candidate; range: [number, number] }>): { quotes: Quote[]; sources: StoredArticle[] } {
+  const sources: StoredArticle[] = [];
+  const quotes = picked.map(({ c, range: [start, end] }) => {
+    let n = sources.findIndex((s) => s.row === c.article.row);
+    if (n < 0) n = sources.push(c.article) - 1;
+    return { text: c.article.text.slice(start, end), start, end, score: round(c.confidence), article: c.article, sourceNumber: n + 1 };
+  });
+  return { quotes, sources };
 }
 
 /** Trimmed question, or an InputError a user can act on. */

@@ -17,6 +17,7 @@ import { normalizeDate, parseArticle } from '../ingest/ingest.js';
 import type { Logger } from '../logger.js';
 import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { BotStats } from './bot.js';
+import type { FeedbackStore, GapsReport } from './feedbackStore.js';
 import { type Lang, apologyText, userLanguage } from './replies.js';
 import { topicOptions } from './triggers.js';
 
@@ -60,8 +61,40 @@ export function buildResultText(lang: Lang, r: BuildResult): string {
   return `✅ ${lang === 'de' ? 'Index fertig' : 'Index ready'} (${r.seconds.toFixed(1)} s): ${counts}${skipped}`;
 }
 
-export function createAdminFeature(options: { engine: Engine; builds: BuildManager; settings: AdminSettings; stats: BotStats; logger: Logger }): Composer<Context> {
+export const DEFAULT_GAP_DAYS = 7;
+const MAX_GAP_DAYS = 366;
+const GAP_LINES = 20;
+
+/**
+ * The editors' gaps report: what readers asked in the last `days` days that the articles did not
+ * answer (turned away, or voted 👎 more than 👍), the same question in other words counted as one
+ * (same content stems), most frequent first, then newest first.
+ */
+export function gapsText(lang: Lang, days: number, report: GapsReport, retentionDays: number, limit = 4096): string {
+  const de = lang === 'de';
+  const head = de
+    ? `<b>Lücken der letzten ${days} ${days === 1 ? 'Tag' : 'Tage'}</b>\n${report.turnedAway} ${report.turnedAway === 1 ? 'Frage' : 'Fragen'} ohne Antwort, ${report.downVoted} ${report.downVoted === 1 ? 'Antwort' : 'Antworten'} mit 👎.`
+    : `<b>Gaps of the last ${days} ${days === 1 ? 'day' : 'days'}</b>\n${report.turnedAway} ${report.turnedAway === 1 ? 'question' : 'questions'} turned away, ${report.downVoted} ${report.downVoted === 1 ? 'answer' : 'answers'} voted 👎.`;
+  if (!report.groups) {
+    return `${head}\n${de ? 'Fragetexte werden nicht gespeichert. Mit <code>STORE_QUESTIONS=true</code> in der Konfiguration zeigt /gaps, welche Fragen es waren' : 'Question texts are not stored. With <code>STORE_QUESTIONS=true</code> in the configuration, /gaps shows which questions they were'} (${de ? `gelöscht nach ${retentionDays} Tagen, QUESTION_RETENTION_DAYS` : `deleted after ${retentionDays} days, QUESTION_RETENTION_DAYS`}).`;
+  }
+  if (report.groups.length === 0) return `${head}\n${report.turnedAway + report.downVoted > 0 ? (de ? 'Die Fragetexte sind nicht mehr gespeichert.' : 'Their texts are no longer stored.') : de ? 'Nichts offen.' : 'Nothing open.'}`;
+  const lines = [head, de ? 'Die Artikel, die als Nächstes fehlen:' : 'The articles to add next:'];
+  let length = lines.join('\n').length;
+  for (const [i, g] of report.groups.slice(0, GAP_LINES).entries()) {
+    const line = `${i + 1}. ${escapeHtml(g.question)} — ${g.count}× (${new Date(g.lastAt).toISOString().slice(0, 10)})`;
+    if (length + line.length + 40 > limit) break;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  const rest = report.groups.length - (lines.length - 2);
+  if (rest > 0) lines.push(de ? `… und ${rest} weitere` : `… and ${rest} more`);
+  return lines.join('\n');
+}
+
+export function createAdminFeature(options: { engine: Engine; builds: BuildManager; settings: AdminSettings; stats: BotStats; logger: Logger; feedback?: FeedbackStore | null }): Composer<Context> {
   const { engine, builds, settings, stats, logger } = options;
+  const feedback = options.feedback ?? null;
   const isAdmin = (ctx: Context) => ctx.from !== undefined && settings.adminIds.includes(ctx.from.id);
   const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
   const html = (ctx: Context, text: string, extra: Record<string, unknown> = {}) =>
@@ -170,7 +203,7 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
   };
 
   const admin = new Composer<Context>();
-  for (const command of ['add', 'remove', 'reindex', 'status']) admin.command(command, (ctx, next) => (isAdmin(ctx) ? next() : refuse(ctx)));
+  for (const command of ['add', 'remove', 'reindex', 'status', 'gaps']) admin.command(command, (ctx, next) => (isAdmin(ctx) ? next() : refuse(ctx)));
 
   admin.command('status', async (ctx) => {
     const lang = langOf(ctx);
@@ -186,6 +219,21 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
       : [`<b>Status</b>`, `Articles: ${manifest.articles}, chunks: ${manifest.chunks}`, `Model: ${model}`, `Index age: ${ageMin} min (${escapeHtml(manifest.builtAt)})`,
         `Last build: ${lastText}`, running ? `Running now: ${escapeHtml(progressText(lang, running.progress))}` : '', `Since start: ${stats.answered} answered, ${stats.abstained} abstained`];
     await html(ctx, lines.filter(Boolean).join('\n'));
+  });
+
+  admin.command('gaps', async (ctx) => {
+    const lang = langOf(ctx);
+    const arg = String(ctx.match ?? '').trim();
+    const days = arg === '' ? DEFAULT_GAP_DAYS : /^\d{1,4}$/.test(arg) ? Number(arg) : NaN;
+    if (!(days >= 1 && days <= MAX_GAP_DAYS)) {
+      await html(ctx, lang === 'de' ? `Bitte <code>/gaps</code> oder <code>/gaps Tage</code> (1–${MAX_GAP_DAYS}), z. B. <code>/gaps 30</code>.` : `Please use <code>/gaps</code> or <code>/gaps days</code> (1–${MAX_GAP_DAYS}), e.g. <code>/gaps 30</code>.`);
+      return;
+    }
+    if (!feedback) {
+      await html(ctx, lang === 'de' ? 'Dieser Bot führt keine Statistik.' : 'This bot keeps no statistics.');
+      return;
+    }
+    await html(ctx, gapsText(lang, days, feedback.gaps(Date.now() - days * 86_400_000), feedback.retentionDays));
   });
 
   admin.command('reindex', guarded(async (ctx) => {

@@ -5,16 +5,21 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
-import { Bot, type Context, Composer, GrammyError } from 'grammy';
+import { Bot, type Context, Composer, GrammyError, type InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Engine, ThresholdInfo } from '../answer/engine.js';
 import { InputError } from '../errors.js';
+import { answerKeyboard, createButtonsFeature, quoteRefs } from './buttons.js';
+import { articleFromPayload } from './deepLink.js';
+import type { FeedbackStore, QuoteRef } from './feedbackStore.js';
 import { answerHtml, answerText } from './format.js';
+import { DEFAULT_INLINE, type InlineSettings, createInlineFeature } from './inline.js';
+import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { Logger } from '../logger.js';
 import { createRateLimiter } from './rateLimit.js';
 import {
-  type Lang, aboutText, apologyText, askUsage, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
-  startText, tooLongText, unknownCommandText, userLanguage,
+  type Lang, aboutText, apologyText, articleCardText, askUsage, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
+  startText, tooLongText, unknownButtonText, unknownCommandText, userLanguage,
 } from './replies.js';
 import { groupTrigger, parseCommand, topicOptions } from './triggers.js';
 
@@ -40,6 +45,8 @@ export interface BotSettings {
   maxRetryDelaySeconds?: number;
   /** Throttle outgoing calls to Telegram's limits (off in unit tests that record calls). */
   throttle?: boolean;
+  /** Inline mode's debounce, cache and rate limit (DEFAULT_INLINE). */
+  inline?: Partial<InlineSettings>;
 }
 
 export interface BotStats {
@@ -48,8 +55,9 @@ export interface BotStats {
   startedAt: Date;
 }
 
-export function createBot(options: { engine: Engine; settings: BotSettings; logger: Logger; stats?: BotStats }): Bot {
+export function createBot(options: { engine: Engine; settings: BotSettings; logger: Logger; stats?: BotStats; feedback?: FeedbackStore | null }): Bot {
   const { engine, settings, logger } = options;
+  const feedback = options.feedback ?? null;
   const stats = options.stats ?? { answered: 0, abstained: 0, startedAt: new Date() };
   const bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot }, ...(settings.botInfo ? { botInfo: settings.botInfo } : {}) });
   if (settings.throttle !== false) {
@@ -67,7 +75,9 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     ...topicOptions(ctx.msg),
     ...(ctx.msg ? { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } } : {}),
   });
-  const replyHtml = (ctx: Context, html: string) => ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyOptions(ctx) });
+  const replyHtml = (ctx: Context, html: string, keyboard?: InlineKeyboard) =>
+    ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyOptions(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
+  const username = () => bot.botInfo.username;
 
   // One update at a time per chat (the runner handles chats concurrently): answers keep the
   // order of questions within a chat.
@@ -112,15 +122,28 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
       return;
     }
     const topics = engine.topics();
-    const html = answerHtml(result, topics);
+    const html = answerHtml(result, topics, { botUsername: ctx.me.username });
+    // Stored before it is sent, so its buttons can name it; a store that fails costs the buttons, not the answer.
+    let stored: { id: number; refs: QuoteRef[] } | null = null;
+    if (feedback) {
+      try {
+        const refs = quoteRefs(result);
+        stored = { id: feedback.recordAsked({ question, found: result.found, via: 'chat', ...(ctx.chat ? { chatId: ctx.chat.id } : {}), quotes: refs }), refs };
+      } catch (error) {
+        logger.warn({ update_id: ctx.update.update_id, err: error instanceof Error ? error.message : String(error) }, 'could not record the answer');
+      }
+    }
+    const keyboard = stored && result.found ? answerKeyboard(stored.id, stored.refs, lang) : undefined;
+    let sent;
     try {
-      await replyHtml(ctx, html);
+      sent = await replyHtml(ctx, html, keyboard);
     } catch (error) {
       // Telegram rejected the HTML: send the same answer once more as plain text.
       if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
       logger.warn({ update_id: ctx.update.update_id, description: error.description }, 'HTML reply rejected, sent as plain text');
-      await ctx.reply(answerText(result, topics).slice(0, 4096), { link_preview_options: { is_disabled: true }, ...replyOptions(ctx) });
+      sent = await ctx.reply(answerText(result, topics).slice(0, 4096), { link_preview_options: { is_disabled: true }, ...replyOptions(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
     }
+    if (stored) feedback?.attachMessage(stored.id, sent.chat.id, sent.message_id);
     if (result.found) stats.answered++;
     else stats.abstained++;
     logger.info({
@@ -130,7 +153,14 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
   };
 
   const commands = new Composer<Context>();
-  commands.command('start', (ctx) => replyHtml(ctx, startText(langOf(ctx), engine.current().manifest.articles)));
+  commands.command('start', async (ctx) => {
+    // A deep link from a source line (`start=src_<id>`) opens the article's card; anything else, the greeting.
+    const { store } = engine.current();
+    const id = articleFromPayload(String(ctx.match ?? '').trim(), () => store.articles().map((a) => a.id), (x) => store.articleById(x) !== null);
+    const article = id ? store.articleById(id) : null;
+    if (!article) return replyHtml(ctx, startText(langOf(ctx), engine.current().manifest.articles));
+    return replyHtml(ctx, articleCardText(langOf(ctx), article, await sampleQuestion(engine, article)));
+  });
   commands.command('help', (ctx) => replyHtml(ctx, helpText(langOf(ctx), ctx.me.username, settings.maxQuestionLength)));
   commands.command('sources', (ctx) => replyHtml(ctx, sourcesText(langOf(ctx), engine.current().store.articles())));
   commands.command('about', (ctx) => {
@@ -139,6 +169,10 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
   });
   bot.use(commands);
   for (const feature of settings.features ?? []) bot.use(feature);
+  if (feedback) bot.use(createButtonsFeature({ engine, feedback, logger, botUsername: username }));
+  bot.use(createInlineFeature({ engine, logger, feedback, botUsername: username, settings: { ...DEFAULT_INLINE, ...settings.inline } }));
+  // A button no feature knows (an old keyboard, forged data): answered, so the client stops waiting.
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: unknownButtonText(langOf(ctx)) }));
 
   const privateChats = bot.chatType('private');
   privateChats.command('ask', (ctx) => answer(ctx, ctx.match));

@@ -4,6 +4,8 @@
  */
 import type { Answer } from '../answer/answer.js';
 import type { StoredArticle } from '../index/db.js';
+import { articleLink } from './deepLink.js';
+import { paragraphs } from '../index/chunk.js';
 
 export const TELEGRAM_LIMIT = 4096;
 
@@ -116,11 +118,19 @@ function safeUrl(url: string | undefined): string | undefined {
   return url && /^https?:\/\/[^\s"<>]+$/i.test(url) ? url : undefined;
 }
 
+export interface HtmlOptions {
+  /** Longest reply (Telegram's 4096 by default). */
+  limit?: number;
+  /** The bot's username: each source line then links to the article's card (`/start src_<id>`). */
+  botUsername?: string;
+}
+
 /**
  * Telegram HTML for an answer. Over the limit, extra quotes go first, then the last quote is
  * shortened to whole sentences (then words) with "…" outside the quoted text, never mid-tag.
  */
-export function answerHtml(answer: Answer, topics: readonly string[] = [], limit = TELEGRAM_LIMIT): string {
+export function answerHtml(answer: Answer, topics: readonly string[] = [], options: HtmlOptions = {}): string {
+  const limit = options.limit ?? TELEGRAM_LIMIT;
   const t = T[answer.language];
   if (!answer.found) {
     const compose = (pointer: string) => `${escapeHtml(abstentionLead(answer))}${pointer ? `\n\n${pointer}` : ''}\n${escapeHtml(t.rephrase)}`;
@@ -138,7 +148,8 @@ export function answerHtml(answer: Answer, topics: readonly string[] = [], limit
         const url = safeUrl(a.meta.url);
         const title = url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.meta.title)}</a>` : `<b>${escapeHtml(a.meta.title)}</b>`;
         const rest = sourceLine(a, answer.language);
-        return `[${n}] ${title}${rest.length ? ` – ${escapeHtml(rest.join(', '))}` : ''}`;
+        const info = options.botUsername ? ` <a href="${escapeHtml(articleLink(options.botUsername, a.id))}">ⓘ</a>` : '';
+        return `[${n}] ${title}${rest.length ? ` – ${escapeHtml(rest.join(', '))}` : ''}${info}`;
       });
     return `${body}\n\n<i>${escapeHtml(t.sources)}:</i>\n${sources.join('\n')}`;
   };
@@ -175,4 +186,37 @@ export function shortenVerbatim(text: string, room: number): string {
     best += w;
   }
   return best.trimEnd();
+}
+
+/**
+ * The paragraph (or paragraphs) around a quote, the quoted part in bold, as Telegram HTML: every
+ * character a slice of the article. Over the limit, the text around the quote is cut at words,
+ * "[…]" marking each cut outside the article's text.
+ */
+export function contextHtml(article: StoredArticle, start: number, end: number, language: 'de' | 'en', limit = TELEGRAM_LIMIT): string {
+  const text = article.text;
+  const ranges = paragraphs(text).filter(([a, b]) => a < end && start < b);
+  const from = Math.min(start, ranges[0]?.[0] ?? start);
+  const to = Math.max(end, ranges[ranges.length - 1]?.[1] ?? end);
+  const caption = `<i>${language === 'de' ? 'Kontext' : 'Context'}:</i> ${escapeHtml([article.meta.title, ...sourceLine(article, language)].join(', '))}`;
+  const render = (a: number, b: number, quote = text.slice(start, end)) =>
+    `<blockquote>${a > from ? '[…] ' : ''}${escapeHtml(text.slice(a, start))}<b>${escapeHtml(quote)}</b>${escapeHtml(text.slice(end, b))}${b < to ? ' […]' : ''}</blockquote>\n${caption}`;
+  let [a, b] = [from, to];
+  let html = render(a, b);
+  while (html.length > limit && (a < start || b > end)) {
+    const cut = Math.max(20, Math.ceil((html.length - limit) / 2) + 8);
+    a = Math.min(start, a + cut);
+    if (a < start) {
+      const space = text.indexOf(' ', a);
+      a = space < 0 || space >= start ? start : space + 1;
+    }
+    b = Math.max(end, b - cut);
+    if (b > end) {
+      const space = text.lastIndexOf(' ', b);
+      b = space <= end ? end : space;
+    }
+    html = render(a, b);
+  }
+  // Only a quote longer than a message is left: its start, at whole sentences or words.
+  return html.length <= limit ? html : render(start, end, `${shortenVerbatim(text.slice(start, end), limit - render(start, end, '').length - 8)}`);
 }

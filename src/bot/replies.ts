@@ -153,3 +153,21 @@ export function apologyText(lang: Lang): string {
 export function noWordsText(lang: Lang): string {
   return lang === 'de' ? 'Bitte eine Frage mit Worten stellen.' : 'Please ask a question with words.';
 }
+
+export function unknownButtonText(lang: Lang): string {
+  return lang === 'de' ? 'Diese Schaltfläche kenne ich nicht (mehr).' : 'I do not know this button (any more).';
+}
+
+/** An article's card, opened by a source line's deep link: title, source, date, link and a question it answers. */
+export function articleCardText(lang: Lang, article: Pick<StoredArticle, 'id' | 'meta'>, sample: string | null): string {
+  const m = article.meta;
+  const url = m.url && /^https?:\/\/[^\s"<>]+$/i.test(m.url) ? m.url : null;
+  const lines = [
+    `<b>${escapeHtml(m.title)}</b>`,
+    [m.source, m.author, formatDate(m.date, lang) ?? (lang === 'de' ? 'ohne Datum' : 'undated')].filter(Boolean).map((x) => escapeHtml(String(x))).join(', '),
+    url ? `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : '',
+    `<code>${escapeHtml(article.id)}</code>`,
+    sample ? (lang === 'de' ? `Beispielfrage: <i>${escapeHtml(sample)}</i>` : `Sample question: <i>${escapeHtml(sample)}</i>`) : '',
+  ];
+  return lines.filter(Boolean).join('\n');
+}

@@ -1,5 +1,5 @@
 /**
- * The only module that imports better-sqlite3. One SQLite file per index folder: articles (with
+ * The index's only module that imports better-sqlite3 (src/bot/feedbackStore.ts keeps the bot's own file). One SQLite file per index folder: articles (with
  * their full text, the source of every quote), sentences, chunks (with their vectors, so an
  * incremental build reuses them), a vector per distinct sentence text (the answerer's dense
  * evidence, so a question does not wait for the model to embed its candidate sentences), and a

@@ -11,7 +11,7 @@ const article = (over: Partial<StoredArticle> = {}): StoredArticle => ({
 function answer(texts: string[], over: Partial<Answer> = {}): Answer {
   const a = article();
   return {
-    question: 'Frage?', found: true, confidence: 0.9, language: 'de', otherStates: false, sources: [a], nearest: [],
+    question: 'Frage?', found: true, confidence: 0.9, language: 'de', otherStates: false, sources: [a], nearest: [], more: [], moreSources: [],
     quotes: texts.map((text) => ({ text, start: 0, end: text.length, score: 0.9, article: a, sourceNumber: 1 })), ...over,
   };
 }
