@@ -23,6 +23,12 @@ date: 2024-05-28
 Im nordkoreanischen Hafen Rason sollen nach Angaben der Hafenbehörde bis 2026 zwei neue Kaianlagen für Containerschiffe entstehen.
 
 Die Bauarbeiten am Hafen Rason begannen im Frühjahr mit russischer Hilfe, berichtete die Nachrichtenagentur KCNA.
+
+Ein Sprecher der Stadt sagte, der Ausbau werde Arbeitsplätze bringen.
+
+Rason liegt im äußersten Nordosten des Landes, nahe der Grenze zu Russland und China.
+
+Über den Hafen Rason laufen schon heute Kohlelieferungen nach China.
 `;
 
 let tg: FakeTelegram;
@@ -235,14 +241,18 @@ describe('deep links', () => {
 });
 
 describe('after a re-index', () => {
-  it('buttons of an answer whose article was removed say so', async () => {
+  it('buttons of an answer whose article was removed say so; votes still count', async () => {
     const answer = await ask(USER, 'Welche Kaianlagen entstehen im Hafen Rason?');
     expect(answer.text).toContain('Hafen von Rason wird ausgebaut');
+    expect(buttonsOf(answer).map((b) => b.text)).toEqual(['Kontext 1', 'Kontext 2', 'Weitere Zitate', '👍', '👎']);
     const mark = tg.sent.length;
     tg.message({ chatId: ADMIN, userId: ADMIN, text: '/remove rason' });
     await tg.waitFor(ADMIN, (t) => t.startsWith('🗑 Entfernt'), mark);
+    const after = tg.sent.length;
     expect(await toast(() => tg.press(answer, 'Kontext 1', USER))).toBe('Der Artikel dieses Zitats ist nicht mehr im Index.');
+    expect(await toast(() => tg.press(answer, 'Weitere Zitate', USER, { lang: 'en' }))).toBe('The article of this quote is no longer in the index.');
     expect(await toast(() => tg.press(answer, '👍', USER))).toBe('Danke für Ihre Rückmeldung!');
+    expect(tg.sent.slice(after).filter((m) => m.chat_id === USER)).toEqual([]);
   });
 });
 
