@@ -1,7 +1,8 @@
 /**
- * npm run --silent ask -- [--data DIR] [--json] [--explain] ["question"]
+ * npm run --silent ask -- [--data DIR] [--json] [--explain] [--now YYYY-MM-DD] ["question"]
  * Answers one question, or one per line from stdin. The model is loaded once per process.
- * --explain prints the best-scored candidate sentences and their evidence to stderr.
+ * --explain prints the best-scored candidate sentences and their evidence to stderr; --now sets
+ * "today" for time words in questions ("gestern", "letzte Woche").
  */
 import { createInterface } from 'node:readline';
 import { embedderForMode } from '../src/index/embed.js';
@@ -10,10 +11,11 @@ import { BelegError, InputError, errorMessage } from '../src/errors.js';
 import { answerJson, answerText, errorJson } from '../src/bot/format.js';
 import { openSynonyms } from '../src/answer/synonyms.js';
 import { loadEnv } from './env.js';
-import { parseCli, resolveDirs } from './cli.js';
+import { fixedClock, parseCli, resolveDirs } from './cli.js';
 
-const USAGE = 'Usage: npm run --silent ask -- [--data DIR] [--json] [--explain] ["question"]\n  Without a question, reads one question per line from standard input.';
-const { values, positionals } = parseCli(USAGE, { options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, explain: { type: 'boolean', default: false } }, allowPositionals: true });
+const USAGE = 'Usage: npm run --silent ask -- [--data DIR] [--json] [--explain] [--now YYYY-MM-DD] ["question"]\n  Without a question, reads one question per line from standard input. --now sets "today" for time words (gestern, letzte Woche).';
+const { values, positionals } = parseCli(USAGE, { options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, explain: { type: 'boolean', default: false }, now: { type: 'string' } }, allowPositionals: true });
+const clock = values.now === undefined ? undefined : fixedClock(USAGE, values.now);
 const config = loadEnv();
 const { dataDir } = resolveDirs(config, values);
 
@@ -27,7 +29,7 @@ try {
   const answering = configuredAnswering(config, dataDir, mode, embedder?.modelId ?? null);
   if (answering.problem) process.stderr.write(`warning: ${answering.problem}\n`);
   if (values.explain) process.stderr.write(`threshold ${answering.threshold.value} (${answering.threshold.source})\n`);
-  engine = createEngine({ dataDir, mode, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), ...answering.options, answer: { ...answering.options.answer, explain: values.explain } });
+  engine = createEngine({ dataDir, mode, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), ...answering.options, answer: { ...answering.options.answer, explain: values.explain }, ...(clock ? { clock } : {}) });
 } catch (error) {
   process.stderr.write(`error: ${errorMessage(error)}\n`);
   process.exit(1);

@@ -50,6 +50,14 @@ export function wholeNumber(usage: string, flag: string, raw: string, min: numbe
   return Number(raw);
 }
 
+/** `--now YYYY-MM-DD` as a clock fixed at noon UTC of that day; anything else stops the script with the usage (exit 2). */
+export function fixedClock(usage: string, raw: string): () => Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12)) : null;
+  if (!m || !date || date.getUTCDate() !== Number(m[3]) || date.getUTCMonth() !== Number(m[2]) - 1) usageExit(usage, `--now must be a date YYYY-MM-DD, got "${raw}"`);
+  return () => date;
+}
+
 /** The one way a script turns down its arguments: the problem, the usage, exit code 2. */
 export function usageExit(usage: string, problem: string): never {
   process.stderr.write(`error: ${problem}\n${usage}\n`);

@@ -10,8 +10,10 @@ import type { Retrieval, Retriever } from './retrieve.js';
 import { stateOfStem, statesAskedAbout, statesIn } from './states.js';
 import type { Synonyms } from './synonyms.js';
 import type { LoadedIndex } from '../index/store.js';
-import { type QuestionTerm, type Token, stem, tokenize, wordRoot } from '../text.js';
+import { type QuestionTerm, type Token, questionTerms, stem, tokenize, wordRoot } from '../text.js';
 import { type AnswerType, expectedAnswer, typeEvidence } from './answerTypes.js';
+import { figuresIn } from './figures.js';
+import { blank, timeScope, todayScope } from './timeScope.js';
 
 export interface Quote {
   readonly text: string;
@@ -56,6 +58,18 @@ export interface Answer {
   readonly ranking?: RankedSentence[];
   /** With settings.explain: the question's terms, how many chunks hold each, and their weights. */
   readonly terms?: Array<{ readonly stem: string; readonly salient: boolean; readonly df: number; readonly weight: number }>;
+  /** The dates the question asks about (src/answer/timeScope.ts), when it names any. */
+  readonly time?: { readonly from: string | null; readonly to: string | null; readonly kind: 'restrict' | 'prefer' | null; readonly recent: boolean };
+  /** An abstention because no article is dated in the question's window; the newest article date, if any. */
+  readonly noArticlesInWindow?: { readonly newest: string | null };
+  /**
+   * The quotes give different numbers for the same counted thing in articles of different dates
+   * ("4.313 Panzer" on 13.09.2023, "4.350 Panzer" on 20.09.2023): they are ordered newest first
+   * and each is shown with its date ("Stand: …").
+   */
+  readonly figuresDiffer?: boolean;
+  /** "Was ist seit gestern passiert?": the quotes are the lead sentences of the newest articles of the window. */
+  readonly digest?: boolean;
 }
 
 export interface RankedSentence {
@@ -96,6 +110,12 @@ export interface AnswerSettings {
   readonly maxQuotes: number;
   /** Most further quotes kept for "Weitere Zitate" (Answer.more). */
   readonly moreQuotes: number;
+  /**
+   * Added to the ranking score of a sentence whose article has the date the question prefers
+   * (dated in "im September 2023"; the newest for "zuletzt", scaled by its freshness): it decides
+   * between sentences of about equal evidence, never the confidence.
+   */
+  readonly datePreference: number;
   /** Longest question accepted, in characters. */
   readonly maxQuestionChars: number;
   /**
@@ -149,6 +169,7 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   windowChars: 500,
   maxQuotes: 3,
   moreQuotes: 3,
+  datePreference: 0.05,
   maxQuestionChars: 1000,
   subwordMatch: true,
   stateCheck: true,
@@ -186,8 +207,9 @@ interface Candidate {
   confidence: number;
 }
 
-export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; synonyms?: Synonyms | null; settings?: Partial<AnswerSettings> }): Answerer {
+export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; synonyms?: Synonyms | null; settings?: Partial<AnswerSettings>; clock?: () => Date }): Answerer {
   const settings = { ...DEFAULT_ANSWER, ...options.settings };
+  const clock = options.clock ?? (() => new Date());
   const { index, retriever } = options;
   const synonyms = options.synonyms ?? null;
   const embedder = retriever.mode === 'lexical' ? null : options.embedder;
@@ -212,7 +234,31 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
     async answer(rawQuestion) {
       const question = validateQuestion(rawQuestion, settings.maxQuestionChars);
       const language = questionLanguage(question);
-      const retrieval = await retriever.retrieve(question, settings.topChunks);
+      const now = clock();
+      let scope = timeScope(question, now);
+      let words = blank(question, scope?.spans ?? []);
+      // "Was ist heute passiert?": today; "Wie heißt die Stadt heute?": nowadays, a word of the question.
+      if (isDigest(words)) {
+        const today = todayScope(words, now);
+        if (today) {
+          scope = { ...today, recent: scope?.recent ?? false, spans: [...(scope?.spans ?? []), ...today.spans] };
+          words = blank(question, scope.spans);
+        }
+      }
+      const time = scope ? { from: scope.from, to: scope.to, kind: scope.kind, recent: scope.recent } : undefined;
+      const abstain = (extra: Partial<Answer> = {}): Answer => ({ question, found: false, quotes: [], sources: [], more: [], moreSources: [], nearest: [], confidence: 0, language, otherStates: false, ...(time ? { time } : {}), ...extra });
+      const dated = scope?.kind ? index.store.articleRowsDated(scope.from, scope.to) : null;
+      if (scope?.kind === 'restrict' && dated?.length === 0) return abstain({ noArticlesInWindow: { newest: index.store.newestDate() } });
+      // "Was ist seit gestern passiert?", "Was gibt es Neues?": the lead sentences of the newest
+      // articles (of the window). A calendar window without dated articles is answered as any
+      // question ("Was geschah 1945?" may be in an undated article's text).
+      if (isDigest(words) && (scope || /(?<![\p{L}])(?:neu|neues|neuigkeiten|news|new)(?![\p{L}])/iu.test(words))) {
+        const rows = dated ?? index.store.articleRowsDated(null, null);
+        if (rows.length > 0) return digestAnswer(index, question, language, rows.slice(0, settings.maxQuotes), time);
+        if (!scope?.kind) return abstain({ noArticlesInWindow: { newest: null } });
+      }
+      if (!words.trim() || !/[\p{L}\p{N}]/u.test(words)) words = question;
+      const retrieval = await retriever.retrieve(words, settings.topChunks, scope?.kind === 'restrict' ? (dated ?? undefined) : undefined);
       const candidates = collectCandidates(index, retrieval);
       const terms = /\p{Lu}/u.test(question) ? retrieval.terms : salienceFromArticles(retrieval.terms, candidates);
       const weights = termWeights(retrieval.documentFrequencies, terms, totalChunks);
@@ -222,7 +268,14 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
           .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row);
       const forms = termForms(terms, synonyms, retrieval.parts, settings.stateCheck);
-      for (const c of candidates) c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems));
+      // The words of a calendar date the question names ("13. September") are matched by an
+      // article dated that day: its date is part of what it says.
+      const dateStems = scope?.kind === 'prefer' ? new Set(scope.dates.flatMap(([a, b]) => tokenize(question.slice(a, b)).map((t) => stem(t.text)))) : null;
+      const inWindow = scope?.kind === 'prefer' && dated?.length ? new Set(dated) : null;
+      for (const c of candidates) {
+        const datedHere = dateStems && inWindow?.has(c.article.row) ? dateStems : null;
+        c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems), datedHere);
+      }
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
         const around = statesAround(index, candidates, byId);
@@ -241,10 +294,16 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       // Ranked by the evidence; judged (the threshold, the reported scores) by the evidence
       // against what chance covers for a question of this much weight (chanceShrink).
       const shrink = chanceShrink(terms, weights, totalChunks, settings.chancePrior);
+      // Dates the question prefers rank first among equals: an article dated in its window
+      // ("im September 2023"), or the newest ("zuletzt"). Only the ranking; not the confidence.
+      const preferred = inWindow;
+      const freshness = scope?.recent ? freshnessOf(candidates.map((c) => c.article)) : null;
       for (const c of candidates) {
         const w = crossLingual(c) ? settings.crossLingualWeights : settings.weights;
         c.score = combine(c, w);
         c.confidence = combine(c, w, shrink);
+        if (preferred?.has(c.article.row)) c.score += settings.datePreference;
+        if (freshness) c.score += settings.datePreference * (freshness.get(c.article.row) ?? 0);
       }
       candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
       const best = candidates[0];
@@ -278,9 +337,13 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       };
       if (!best || best.confidence < settings.minScore || offTopic(best)) {
         const nearest = best && best.confidence >= settings.nearScore ? [...new Set(leaders(settings.nearScore).map((p) => p.c.article))] : [];
-        return { question, found: false, quotes: [], sources: [], more: [], moreSources: [], nearest, confidence: round(best?.confidence ?? 0), language, otherStates, ...ranking };
+        const noneDated = scope?.kind === 'prefer' && dated?.length === 0 ? { noArticlesInWindow: { newest: index.store.newestDate() } } : {};
+        return { ...abstain(noneDated), nearest, confidence: round(best?.confidence ?? 0), otherStates, ...ranking };
       }
-      const picked = leaders(settings.minScore);
+      let picked = leaders(settings.minScore);
+      // The same counted thing with another number in an article of another date: both, newest first.
+      const changed = changedFigures(picked, candidates, terms, settings, (c) => quoteRange(index, c, byId, settings));
+      if (changed) picked = changed;
       // Further quotes, shown only when asked for ("Weitere Zitate"): the next sentences that
       // came near (nearScore), in rank order, none touching a quote already taken from its article.
       const further: typeof picked = [];
@@ -296,7 +359,10 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       }
       const { quotes, sources } = numbered(picked);
       const { quotes: more, sources: moreSources } = numbered(further);
-      return { question, found: true, quotes, sources, more, moreSources, nearest: [], confidence: round(best.confidence), language, otherStates, ...ranking };
+      return {
+        question, found: true, quotes, sources, more, moreSources, nearest: [], confidence: round(best.confidence), language, otherStates,
+        ...(time ? { time } : {}), ...(changed ? { figuresDiffer: true } : {}), ...ranking,
+      };
     },
   };
 }
@@ -310,6 +376,70 @@ function numbered(picked: ReadonlyArray<{ c: Candidate; range: [number, number] 
     return { text: c.article.text.slice(start, end), start, end, score: round(c.confidence), article: c.article, sourceNumber: n + 1 };
   });
   return { quotes, sources };
+}
+
+/** Words of a question asking what happened, not about anything in particular ("Was ist passiert?", "What is new?"). */
+const EVENT_WORDS = new Set(['passi', 'passiert', 'gescheh', 'geschah', 'geschieht', 'los', 'neu', 'neues', 'neuigkeit', 'nachricht', 'meldung', 'berichtet', 'happen', 'happened', 'new', 'news', 'going']);
+
+/** The question has no words of its own beyond "what happened" (after its time expressions are left out). */
+function isDigest(words: string): boolean {
+  const terms = questionTerms(words);
+  return terms.every((t) => EVENT_WORDS.has(t.stem) || EVENT_WORDS.has(t.stem.replace(/e?s$/, '')));
+}
+
+/** The lead sentence of each of these articles (newest first), as the quotes of an answer. */
+function digestAnswer(index: LoadedIndex, question: string, language: 'de' | 'en', rows: readonly number[], time: Answer['time']): Answer {
+  const quotes: Quote[] = [];
+  const sources: StoredArticle[] = [];
+  for (const row of rows) {
+    const article = index.store.article(row);
+    const lead = article && index.store.leadSentences(row, 1)[0];
+    if (!article || !lead) continue;
+    sources.push(article);
+    quotes.push({ text: article.text.slice(lead.start, lead.end), start: lead.start, end: lead.end, score: 1, article, sourceNumber: sources.length });
+  }
+  return { question, found: quotes.length > 0, quotes, sources, more: [], moreSources: [], nearest: [], confidence: quotes.length ? 1 : 0, language, otherStates: false, digest: true, ...(time ? { time } : {}) };
+}
+
+/** Each article's freshness among these: 1 for the newest date, halved every 30 days older; undated 0. */
+function freshnessOf(articles: readonly StoredArticle[]): Map<number, number> {
+  const days = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  const dates = articles.filter((a) => a.meta.date).map((a) => days(a.meta.date ?? ''));
+  const newest = Math.max(...dates);
+  return new Map(articles.map((a) => [a.row, a.meta.date ? 0.5 ** ((newest - days(a.meta.date)) / 30) : 0]));
+}
+
+type Picked = { c: Candidate; range: [number, number] };
+
+/**
+ * When a picked quote gives a figure for a thing the question names ("Wie viele Panzer …" →
+ * "4.313 Panzer") and another article of another date gives a different number for it in a
+ * sentence that came near the question (nearScore, not about other states), both are shown,
+ * the figures' quotes newest first. Null when there is no such pair.
+ */
+function changedFigures(picked: readonly Picked[], candidates: readonly Candidate[], terms: readonly QuestionTerm[], settings: AnswerSettings, range: (c: Candidate) => [number, number]): Picked[] | null {
+  const asked = new Set(terms.map((t) => t.stem));
+  const figuresOf = (c: Candidate, r: [number, number]) => figuresIn(c.article.text.slice(r[0], r[1])).filter((f) => asked.has(f.noun));
+  const shown = picked.map((p) => ({ p, figures: figuresOf(p.c, p.range) })).filter((x) => x.figures.length > 0);
+  const first = shown[0];
+  if (!first) return null;
+  const nouns = new Map(first.figures.map((f) => [f.noun, f.value]));
+  const differs = (p: Picked) => figuresOf(p.c, p.range).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value);
+  const sameDate = (a: StoredArticle) => a.meta.date === first.p.c.article.meta.date;
+  let other = picked.find((p) => p.c.article.row !== first.p.c.article.row && !sameDate(p.c.article) && differs(p));
+  if (!other) {
+    for (const c of candidates) {
+      if (c.confidence < settings.nearScore) break;
+      if (c.otherStates || c.article.row === first.p.c.article.row || sameDate(c.article) || !c.article.meta.date) continue;
+      if (!figuresIn(c.article.text.slice(c.sentence.start, c.sentence.end)).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value)) continue;
+      other = { c, range: range(c) };
+      break;
+    }
+  }
+  if (!other) return null;
+  const pair = [first.p, other].sort((a, b) => (b.c.article.meta.date ?? '').localeCompare(a.c.article.meta.date ?? ''));
+  const rest = picked.filter((p) => p !== first.p && p !== other).slice(0, Math.max(0, settings.maxQuotes - 2));
+  return [...pair, ...rest];
 }
 
 /** Trimmed question, or an InputError a user can act on. */
@@ -465,10 +595,11 @@ function lexicalCoverage(
   match: Pick<AnswerSettings, 'subwordMatch'>,
   expects: AnswerType,
   context: readonly string[],
+  alsoPresent: ReadonlySet<string> | null = null,
 ): number {
   if (terms.length === 0) return 0;
   const { tokens, stems: sStems } = c;
-  const present = new Set(sStems);
+  const present = new Set(alsoPresent ? [...sStems, ...alsoPresent] : sStems);
   // Stems of the neighbouring sentences count a little: a question often names the subject
   // ("Putin") that the answering sentence only refers to ("der Kreml-Despot").
   const around = new Set(context);

@@ -23,6 +23,8 @@ export interface EngineOptions {
   answer?: Partial<AnswerSettings>;
   /** German synonyms for sentence scoring. Default: the bundled sets; null turns them off. */
   synonyms?: Synonyms | null;
+  /** "Today" for time words in questions ("gestern", "letzte Woche"). Default: the system clock; `ask --now` and tests set it. */
+  clock?: () => Date;
 }
 
 export interface Engine {
@@ -42,7 +44,7 @@ export function createEngine(options: EngineOptions): Engine {
   const open = () => {
     const index = openIndex(options.dataDir, { modelId, ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}) });
     const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}), ...(options.splitCompounds !== undefined ? { splitCompounds: options.splitCompounds } : {}) });
-    const answerer = createAnswerer({ retriever, index, embedder: options.embedder, synonyms, ...(options.answer ? { settings: options.answer } : {}) });
+    const answerer = createAnswerer({ retriever, index, embedder: options.embedder, synonyms, ...(options.answer ? { settings: options.answer } : {}), ...(options.clock ? { clock: options.clock } : {}) });
     const topics = newestFirst(index.store.articles()).map((a) => a.meta.title);
     return { index, answerer, topics, inFlight: 0, retired: false };
   };

@@ -40,7 +40,8 @@ export interface Retrieval {
 
 export interface Retriever {
   readonly mode: RetrievalMode;
-  retrieve(question: string, k?: number): Promise<Retrieval>;
+  /** The top k chunks; with `articles` (rows), only chunks of those articles. */
+  retrieve(question: string, k?: number, articles?: readonly number[]): Promise<Retrieval>;
 }
 
 export interface RetrieverOptions {
@@ -90,7 +91,9 @@ export function createRetriever(options: RetrieverOptions): Retriever {
   const totalChunks = Math.max(1, index.store.chunkCount());
   return {
     mode,
-    async retrieve(question, k = 8) {
+    async retrieve(question, k = 8, articles) {
+      const scope = articles ? index.store.chunksOf(articles) : null;
+      const inScope = scope ? new Set(scope.chunks) : null;
       const { terms, documentFrequencies } = knownForms(questionTerms(question), index.store);
       const stems = terms.map((t) => t.stem);
       const split = splitting ? compoundParts(stems.filter((s) => (documentFrequencies.get(s) ?? 0) === 0), index.store) : NO_PARTS;
@@ -98,19 +101,20 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       const partStems = [...split.documentFrequencies.keys()].filter((p) => !stems.includes(p));
       const queryDf = partStems.length ? new Map([...documentFrequencies, ...split.documentFrequencies]) : documentFrequencies;
       const query = selectQueryStems([...stems, ...partStems], queryDf, totalChunks * commonShare, budget);
-      let lexical = mode === 'dense' ? [] : index.store.lexicalSearch(query.stems, candidates, query.all);
+      // Within a scope the query is over its chunks only, so every stem may join it (OR).
+      let lexical = mode === 'dense' ? [] : scope ? index.store.lexicalSearch([...stems, ...partStems], candidates, false, scope.chunks) : index.store.lexicalSearch(query.stems, candidates, query.all);
       // Nothing has all the rare stems together: fall back to the rarest one alone, over the budget
       // too (that is why they were ANDed), so scored over a bounded number of matches like the AND:
       // scoring all of its 5,000 chunks took 4-5 ms, a third of the slowest answers at 20,000 articles.
-      if (mode !== 'dense' && lexical.length === 0 && query.all) lexical = index.store.lexicalSearch(query.stems.slice(0, 1), candidates, true);
+      if (mode !== 'dense' && !scope && lexical.length === 0 && query.all) lexical = index.store.lexicalSearch(query.stems.slice(0, 1), candidates, true);
       let queryVector: number[] | null = null;
       let dense: Array<{ label: number; similarity: number }> = [];
       if (embedder && index.vectors) {
         queryVector = await embedder.embedQuery(question);
         // A vector stands for every chunk with its text (see indexer): expand, a few copies each.
-        const hits = index.vectors.search(queryVector, candidates);
-        const copies = index.store.sameTexts(hits.map((h) => h.label), 3);
-        dense = hits.flatMap((hit, i) => (copies[i] ?? []).map((label) => ({ label, similarity: hit.similarity })));
+        const hits = index.vectors.search(queryVector, candidates, scope ? new Set(scope.labels) : undefined);
+        const copies = index.store.sameTexts(hits.map((h) => h.label), scope ? 50 : 3);
+        dense = hits.flatMap((hit, i) => (copies[i] ?? []).filter((label) => !inScope || inScope.has(label)).slice(0, 3).map((label) => ({ label, similarity: hit.similarity })));
       }
       const fused = fuse(dense.map((d) => ({ id: d.label, score: d.similarity })), lexical.map((l) => ({ id: l.chunk, score: l.score })), fusion, denseWeight);
       const denseById = new Map(dense.map((d) => [d.label, d.similarity]));

@@ -56,8 +56,8 @@ export function errorJson(question: string, message: string): AnswerJson {
 }
 
 const T = {
-  de: { none: 'Dazu steht nichts in den Artikeln.', otherStates: 'Sie berichten darüber nur für andere Länder als das gefragte.', nearest: 'Am nächsten kommen Ihrer Frage', covers: 'Die Artikel behandeln', rephrase: 'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.', sources: 'Quellen' },
-  en: { none: 'The articles do not answer this.', otherStates: 'They report on it only for other countries than the one asked about.', nearest: 'Closest to your question', covers: 'The articles cover', rephrase: 'Try other keywords, such as names, places or numbers from the articles.', sources: 'Sources' },
+  de: { noWindow: 'Aus diesem Zeitraum gibt es keine Artikel', newest: 'die neuesten sind vom', undated: 'keiner der Artikel ist datiert', asOf: 'Stand', digest: 'Das melden die neuesten Artikel', none: 'Dazu steht nichts in den Artikeln.', otherStates: 'Sie berichten darüber nur für andere Länder als das gefragte.', nearest: 'Am nächsten kommen Ihrer Frage', covers: 'Die Artikel behandeln', rephrase: 'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.', sources: 'Quellen' },
+  en: { noWindow: 'There are no articles from that time', newest: 'the newest are from', undated: 'none of the articles is dated', asOf: 'as of', digest: 'The newest articles report', none: 'The articles do not answer this.', otherStates: 'They report on it only for other countries than the one asked about.', nearest: 'Closest to your question', covers: 'The articles cover', rephrase: 'Try other keywords, such as names, places or numbers from the articles.', sources: 'Sources' },
 };
 
 export function formatDate(date: string | undefined, language: 'de' | 'en'): string | undefined {
@@ -95,19 +95,35 @@ function abstentionPointer(answer: Answer, topics: readonly string[], html: bool
   return topics.length ? esc(`${t.covers}: ${topicList(topics)}.`) : '';
 }
 
-/** "Nothing answers this", and why when the articles speak of other countries than the one asked about. */
+/** "Nothing answers this", and why: no article of the time asked about, or the articles speak of other countries. */
 function abstentionLead(answer: Answer): string {
   const t = T[answer.language];
+  if (answer.noArticlesInWindow) {
+    const newest = answer.noArticlesInWindow.newest;
+    return `${t.noWindow}; ${newest ? `${t.newest} ${formatDate(newest, answer.language)}` : t.undated}.`;
+  }
   return answer.otherStates ? `${t.none} ${t.otherStates}` : t.none;
+}
+
+/** After a quote's [n]: its article's date when the quotes give different figures ("Stand: 13.09.2023"). */
+function asOf(answer: Answer, article: StoredArticle): string {
+  const date = answer.figuresDiffer ? formatDate(article.meta.date, answer.language) : undefined;
+  return date ? ` (${T[answer.language].asOf}: ${date})` : '';
+}
+
+/** The line before a digest's quotes. */
+function digestLead(answer: Answer): string | null {
+  return answer.digest ? `${T[answer.language].digest}:` : null;
 }
 
 /** Plain text: quotes with [n] markers, then the numbered sources; or the abstention. */
 export function answerText(answer: Answer, topics: readonly string[] = []): string {
   const t = T[answer.language];
   if (!answer.found) return [abstentionLead(answer), abstentionPointer(answer, topics, false), t.rephrase].filter(Boolean).join(' ');
-  const quotes = answer.quotes.map((q) => `„${q.text}“ [${q.sourceNumber}]`);
+  const quotes = answer.quotes.map((q) => `„${q.text}“ [${q.sourceNumber}]${asOf(answer, q.article)}`);
   const sources = answer.sources.map((a, i) => `[${i + 1}] ${[a.meta.title, ...sourceLine(a, answer.language), a.meta.url].filter(Boolean).join(' – ')}`);
-  return `${quotes.join('\n\n')}\n\n${t.sources}:\n${sources.join('\n')}`;
+  const lead = digestLead(answer);
+  return `${lead ? `${lead}\n\n` : ''}${quotes.join('\n\n')}\n\n${t.sources}:\n${sources.join('\n')}`;
 }
 
 export function escapeHtml(text: string): string {
@@ -138,9 +154,14 @@ export function answerHtml(answer: Answer, topics: readonly string[] = [], optio
     // Titles are as long as their front matter says: past the limit, leave them out.
     return html.length <= limit ? html : compose('');
   }
+  const lead = digestLead(answer);
   const render = (quotes: Array<{ text: string; cut: boolean; n: number }>) => {
     const used = new Set(quotes.map((q) => q.n));
-    const body = quotes.map((q) => `<blockquote>${escapeHtml(q.text)}${q.cut ? ' […]' : ''}</blockquote> [${q.n}]`).join('\n');
+    const dated = (n: number) => {
+      const article = answer.sources[n - 1];
+      return article ? escapeHtml(asOf(answer, article)) : '';
+    };
+    const body = (lead ? `<i>${escapeHtml(lead)}</i>\n` : '') + quotes.map((q) => `<blockquote>${escapeHtml(q.text)}${q.cut ? ' […]' : ''}</blockquote> [${q.n}]${dated(q.n)}`).join('\n');
     const sources = answer.sources
       .map((a, i) => ({ a, n: i + 1 }))
       .filter(({ n }) => used.has(n))

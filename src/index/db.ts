@@ -121,8 +121,16 @@ export interface StoreReader {
   articleById(id: string): StoredArticle | undefined;
   chunk(id: number): StoredChunk | undefined;
   sentencesOf(article: number, from: number, to: number): StoredSentence[];
-  /** BM25 over stemmed chunk text; higher score is better. `all`: every stem must occur. */
-  lexicalSearch(stems: readonly string[], k: number, all?: boolean): Array<{ chunk: number; score: number }>;
+  /** BM25 over stemmed chunk text; higher score is better. `all`: every stem must occur. `within`: only these chunks. */
+  lexicalSearch(stems: readonly string[], k: number, all?: boolean, within?: readonly number[]): Array<{ chunk: number; score: number }>;
+  /** Rows of the articles dated from `from` to `to` (ISO days, inclusive; null: open), by date. */
+  articleRowsDated(from: string | null, to: string | null): number[];
+  /** The newest article date, or null when no article is dated. */
+  newestDate(): string | null;
+  /** The chunks of these articles, and the ids the vector index holds for their texts (one per distinct text). */
+  chunksOf(articles: readonly number[]): { chunks: number[]; labels: number[] };
+  /** An article's first `n` sentences that are not headings. */
+  leadSentences(article: number, n: number): StoredSentence[];
   /** Number of chunks containing each stem. */
   documentFrequencies(stems: readonly string[]): Map<string, number>;
   chunkCount(): number;
@@ -180,6 +188,11 @@ export function openStoreDb(file: string): StoreReader {
   // intersections of rare stems are far smaller than this; when they are not, the matches are
   // near-copies of each other (syndicated or templated text) and any of them serves.
   const qLexicalBounded = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 300');
+  const qLexicalWithin = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?)) ORDER BY bm25(chunks_fts) LIMIT ?');
+  const qDated = db.prepare("SELECT row FROM articles WHERE date IS NOT NULL AND date <> '' AND date >= ? AND date <= ? ORDER BY date DESC, id");
+  const qNewest = db.prepare("SELECT max(date) AS d FROM articles WHERE date IS NOT NULL AND date <> ''");
+  const qChunksOf = db.prepare('SELECT c.id AS id, (SELECT min(c2.id) FROM chunks c2 WHERE c2.text_hash = c.text_hash) AS label FROM json_each(?) j JOIN chunks c ON c.article = j.value');
+  const qLead = db.prepare('SELECT id, article, start, "end", paragraph, heading FROM sentences WHERE article = ? AND heading = 0 ORDER BY id LIMIT ?');
   const qDf = db.prepare('SELECT df FROM terms WHERE term = ?');
   const qCount = db.prepare('SELECT count(*) AS n FROM chunks');
   const hasSentenceVectors = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sentence_vectors'").get() !== undefined;
@@ -210,13 +223,21 @@ export function openStoreDb(file: string): StoreReader {
     chunk: (id) => qChunk.get(id) as StoredChunk | undefined,
     sentencesOf: (article, from, to) =>
       (qSentences.all(article, from, to) as Array<Omit<StoredSentence, 'heading'> & { heading: number }>).map((s) => ({ ...s, heading: s.heading === 1 })),
-    lexicalSearch(stems, k, all = false) {
+    lexicalSearch(stems, k, all = false, within) {
       if (stems.length === 0) return [];
       const match = stems.map((s) => `"${s.replace(/"/g, '""')}"`).join(all ? ' AND ' : ' OR ');
+      if (within) return within.length ? (qLexicalWithin.all(match, JSON.stringify(within), k) as Array<{ chunk: number; score: number }>) : [];
       if (!all) return qLexical.all(match, k) as Array<{ chunk: number; score: number }>;
       const rows = qLexicalBounded.all(match) as Array<{ chunk: number; score: number }>;
       return rows.sort((a, b) => b.score - a.score || a.chunk - b.chunk).slice(0, k);
     },
+    articleRowsDated: (from, to) => (qDated.all(from ?? '0000-00-00', to ?? '9999-99-99') as Array<{ row: number }>).map((r) => r.row),
+    newestDate: () => (qNewest.get() as { d: string | null }).d,
+    chunksOf(articles) {
+      const rows = qChunksOf.all(JSON.stringify(articles)) as Array<{ id: number; label: number }>;
+      return { chunks: rows.map((r) => r.id), labels: [...new Set(rows.map((r) => r.label))] };
+    },
+    leadSentences: (article, n) => (qLead.all(article, n) as Array<Omit<StoredSentence, 'heading'> & { heading: number }>).map((r) => ({ ...r, heading: r.heading === 1 })),
     documentFrequencies(stems) {
       const out = new Map<string, number>();
       for (const s of stems) out.set(s, (qDf.get(s) as { df: number } | undefined)?.df ?? 0);

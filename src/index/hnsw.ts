@@ -16,7 +16,8 @@ export interface VectorHit {
 export interface VectorIndex {
   readonly dimensions: number;
   add(vector: readonly number[], label: number): void;
-  search(vector: readonly number[], k: number): VectorHit[];
+  /** The k nearest; with `allowed`, only among those labels. */
+  search(vector: readonly number[], k: number, allowed?: ReadonlySet<number>): VectorHit[];
   count(): number;
   save(file: string): void;
   /** Query-time beam; no-op for the exact index. */
@@ -48,10 +49,10 @@ function wrap(index: hnswlib.HierarchicalNSW | hnswlib.BruteforceSearch, dimensi
       if (index.getCurrentCount() >= capacity()) grow(Math.max(16, capacity() * 2));
       index.addPoint(checked(vector, dimensions), label);
     },
-    search(vector, k) {
-      const n = Math.min(k, index.getCurrentCount());
+    search(vector, k, allowed) {
+      const n = Math.min(k, allowed ? allowed.size : index.getCurrentCount(), index.getCurrentCount());
       if (n === 0) return [];
-      const result = index.searchKnn(checked(vector, dimensions), n);
+      const result = allowed ? index.searchKnn(checked(vector, dimensions), n, (label: number) => allowed.has(label)) : index.searchKnn(checked(vector, dimensions), n);
       return result.neighbors.map((label, i) => ({ label, similarity: 1 - (result.distances[i] ?? 1) }));
     },
     count: () => index.getCurrentCount(),
