@@ -5,12 +5,9 @@
  * "today" for time words in questions ("gestern", "letzte Woche").
  */
 import { createInterface } from 'node:readline';
-import { embedderForMode } from '../src/index/embed.js';
-import { type Engine, configuredAnswering, createEngine } from '../src/answer/engine.js';
-import { BelegError, InputError, errorMessage } from '../src/errors.js';
+import { BelegError, InputError } from '../src/errors.js';
 import { answerJson, answerText, errorJson } from '../src/bot/format.js';
-import { openSynonyms } from '../src/answer/synonyms.js';
-import { loadEnv } from './env.js';
+import { loadEnv, openCliEngine } from './env.js';
 import { fixedClock, parseCli, resolveDirs } from './cli.js';
 
 const USAGE = 'Usage: npm run --silent ask -- [--data DIR] [--json] [--explain] [--now YYYY-MM-DD] ["question"]\n  Without a question, reads one question per line from standard input. --now sets "today" for time words (gestern, letzte Woche).';
@@ -19,21 +16,7 @@ const clock = values.now === undefined ? undefined : fixedClock(USAGE, values.no
 const config = loadEnv();
 const { dataDir } = resolveDirs(config, values);
 
-let engine: Engine;
-try {
-  // Like npm start: without the model and with RETRIEVAL_MODE unset, keyword search and a warning.
-  const { embedder, mode } = await embedderForMode(
-    { mode: config.RETRIEVAL_MODE, modeSet: config.retrievalModeSet, modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR },
-    { missing: (model, reason) => process.stderr.write(`warning: embedding model "${model}" could not be loaded (${reason}); answering by keyword search only. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.\n`) },
-  );
-  const answering = configuredAnswering(config, dataDir, mode, embedder?.modelId ?? null);
-  if (answering.problem) process.stderr.write(`warning: ${answering.problem}\n`);
-  if (values.explain) process.stderr.write(`threshold ${answering.threshold.value} (${answering.threshold.source})\n`);
-  engine = createEngine({ dataDir, mode, embedder, synonyms: openSynonyms(config.SYNONYMS_FILE), ...answering.options, answer: { ...answering.options.answer, explain: values.explain }, ...(clock ? { clock } : {}) });
-} catch (error) {
-  process.stderr.write(`error: ${errorMessage(error)}\n`);
-  process.exit(1);
-}
+const engine = await openCliEngine(config, dataDir, { explain: values.explain, ...(clock ? { clock } : {}) });
 
 async function ask(question: string): Promise<void> {
   try {

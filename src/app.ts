@@ -100,7 +100,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     engine, builds, stats, logger, feedback,
     settings: {
       adminIds: config.ADMIN_USER_IDS, corpusDir: config.CORPUS_DIR, maxArticleBytes: config.MAX_ARTICLE_BYTES, token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot: config.TELEGRAM_API_ROOT, modelId: embedder?.modelId ?? null,
+      apiRoot: config.TELEGRAM_API_ROOT, modelId: embedder?.modelId ?? null, maxQuestionLength: config.MAX_QUESTION_LENGTH,
     },
   });
   const bot = createBot({
@@ -108,7 +108,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     settings: {
       token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, maxQuestionLength: config.MAX_QUESTION_LENGTH,
       rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitPerChat: config.RATE_LIMIT_PER_CHAT, logQuestions: config.LOG_QUESTIONS,
-      modelId: embedder?.modelId ?? null, missingModel, mode, threshold: answering.threshold, features: [admin],
+      modelId: embedder?.modelId ?? null, missingModel, mode, threshold: answering.threshold, features: [admin], adminIds: config.ADMIN_USER_IDS,
       ...botSettings, inline: { rateLimitPerUser: config.RATE_LIMIT_INLINE_PER_USER, ...botSettings?.inline },
     },
   });

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { BotStats } from './bot.js';
 import type { FeedbackStore, GapsReport } from './feedbackStore.js';
+import { checkableText, replyWithClaimCheck } from './claimCheck.js';
 import { type Lang, apologyText, userLanguage } from './replies.js';
 import { topicOptions } from './triggers.js';
 
@@ -29,6 +30,8 @@ export interface AdminSettings {
   apiRoot: string;
   modelId: string | null;
   fetchTimeoutMs?: number;
+  /** Longest statement the claim check looks at (MAX_QUESTION_LENGTH). */
+  maxQuestionLength?: number;
 }
 
 const PHASES: Record<BuildProgress['phase'], { de: string; en: string }> = {
@@ -321,8 +324,36 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
     await addArticle(ctx, name, content);
   }));
 
-  // A forwarded text message from an admin becomes an article.
-  privateChat.on('message:text', (ctx, next) => (ctx.msg.forward_origin && isAdmin(ctx) ? addForwarded(ctx, ctx.msg.text, ctx.msg.forward_origin) : next()));
+  // A post an admin forwards: check it, or add it as an article? Two buttons decide.
+  const forwarded = new Map<string, { text: string; origin: NonNullable<NonNullable<Context['msg']>['forward_origin']>; adminId: number }>();
+  privateChat.on('message', async (ctx, next) => {
+    if (!ctx.msg.forward_origin || !isAdmin(ctx)) return next();
+    const lang = langOf(ctx);
+    const text = checkableText(ctx.msg);
+    if (!text) {
+      await html(ctx, lang === 'de' ? 'Der Beitrag enthält keinen Text, den ich prüfen oder aufnehmen kann.' : 'The post holds no text I could check or add.');
+      return;
+    }
+    const token = String(++pendingCounter);
+    forwarded.set(token, { text, origin: ctx.msg.forward_origin, adminId: ctx.from.id });
+    if (forwarded.size > 100) forwarded.delete(forwarded.keys().next().value ?? '');
+    const keyboard = new InlineKeyboard().text(lang === 'de' ? '🔎 Prüfen' : '🔎 Check', `fwd:check:${token}`).text(lang === 'de' ? '📄 Als Artikel aufnehmen' : '📄 Add as article', `fwd:add:${token}`);
+    await html(ctx, lang === 'de' ? 'Weitergeleiteter Beitrag: prüfen, was die Artikel dazu sagen, oder als Artikel aufnehmen?' : 'Forwarded post: check what the articles say about it, or add it as an article?', { reply_markup: keyboard, reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } });
+  });
+  admin.on('callback_query:data', async (ctx, next) => {
+    const m = /^fwd:(check|add):(\d+)$/.exec(ctx.callbackQuery.data);
+    if (!m) return next();
+    const lang = langOf(ctx);
+    const item = forwarded.get(m[2] ?? '');
+    if (!isAdmin(ctx) || !item || item.adminId !== ctx.from.id) {
+      await ctx.answerCallbackQuery({ text: isAdmin(ctx) ? (lang === 'de' ? 'Nicht mehr aktuell.' : 'No longer pending.') : adminOnlyText(lang) });
+      return;
+    }
+    forwarded.delete(m[2] ?? '');
+    await ctx.answerCallbackQuery();
+    if (m[1] === 'check') await replyWithClaimCheck(ctx, engine, item.text, { maxQuestionLength: settings.maxQuestionLength ?? 1000 }, logger);
+    else await addForwarded(ctx, item.text, item.origin);
+  });
   const addForwarded = guarded(async (ctx: Context, text: string, origin: NonNullable<NonNullable<Context['msg']>['forward_origin']>) => {
     const firstLine = (text.split('\n').find((l) => l.trim()) ?? '').trim();
     const title = firstLine.length <= 90 ? firstLine : `${firstLine.slice(0, 87)}…`;

@@ -10,6 +10,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Engine, ThresholdInfo } from '../answer/engine.js';
 import { InputError } from '../errors.js';
 import { answerKeyboard, createButtonsFeature, quoteRefs } from './buttons.js';
+import { createClaimFeature } from './claimCheck.js';
 import { articleFromPayload } from './deepLink.js';
 import type { FeedbackStore, QuoteRef } from './feedbackStore.js';
 import { answerHtml, answerText } from './format.js';
@@ -37,6 +38,8 @@ export interface BotSettings {
   /** The abstention threshold in force and where it comes from; /about shows it. */
   threshold?: ThresholdInfo;
   mode: string;
+  /** Admins: their forwarded posts are not checked at once but offered to check or to add. */
+  adminIds?: readonly number[];
   /** Extra composers (admin features) installed before the question handlers. */
   features?: Composer<Context>[];
   /** Known bot identity (tests); otherwise fetched with getMe on start. */
@@ -94,6 +97,15 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     }
   });
 
+  /** Within the user's and the group's rate limits; the first time over, the user is told once. */
+  const allowed = async (ctx: Context): Promise<boolean> => {
+    const userKey = String(ctx.from?.id ?? 'anon');
+    const chatKey = String(ctx.chat?.id ?? 'none');
+    if (perUser.hit(userKey) && (ctx.chat?.type === 'private' || perChat.hit(chatKey))) return true;
+    if (perUser.shouldWarn(`${chatKey}:${userKey}`)) await replyHtml(ctx, rateLimitedText(langOf(ctx), settings.rateLimitPerUser));
+    return false;
+  };
+
   const answer = async (ctx: Context, rawQuestion: string): Promise<void> => {
     const lang = langOf(ctx);
     const question = rawQuestion.trim();
@@ -105,12 +117,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
       await replyHtml(ctx, tooLongText(lang, question.length, settings.maxQuestionLength));
       return;
     }
-    const userKey = String(ctx.from?.id ?? 'anon');
-    const chatKey = String(ctx.chat?.id ?? 'none');
-    if (!perUser.hit(userKey) || (ctx.chat?.type !== 'private' && !perChat.hit(chatKey))) {
-      if (perUser.shouldWarn(`${chatKey}:${userKey}`)) await replyHtml(ctx, rateLimitedText(lang, settings.rateLimitPerUser));
-      return;
-    }
+    if (!(await allowed(ctx))) return;
     const started = performance.now();
     await ctx.replyWithChatAction('typing', topicOptions(ctx.msg)).catch(() => undefined);
     let result;
@@ -168,6 +175,8 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, missingModel: settings.missingModel ?? null, threshold: settings.threshold ?? null, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
   });
   bot.use(commands);
+  const isAdmin = (ctx: Context) => ctx.from !== undefined && (settings.adminIds ?? []).includes(ctx.from.id);
+  bot.use(createClaimFeature({ engine, logger, isAdmin, settings: { maxQuestionLength: settings.maxQuestionLength, allow: allowed } }));
   for (const feature of settings.features ?? []) bot.use(feature);
   if (feedback) bot.use(createButtonsFeature({ engine, feedback, logger, botUsername: username }));
   bot.use(createInlineFeature({ engine, logger, feedback, botUsername: username, settings: { ...DEFAULT_INLINE, ...settings.inline } }));

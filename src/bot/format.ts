@@ -3,6 +3,7 @@
  * dynamic string is escaped, and Telegram replies never exceed 4096 characters.
  */
 import type { Answer } from '../answer/answer.js';
+import type { CheckedClaim, ClaimCheck } from '../answer/claims.js';
 import type { StoredArticle } from '../index/db.js';
 import { articleLink } from './deepLink.js';
 import { paragraphs } from '../index/chunk.js';
@@ -240,4 +241,80 @@ export function contextHtml(article: StoredArticle, start: number, end: number, 
   }
   // Only a quote longer than a message is left: its start, at whole sentences or words.
   return html.length <= limit ? html : render(start, end, `${shortenVerbatim(text.slice(start, end), limit - render(start, end, '').length - 8)}`);
+}
+
+const VERDICTS = {
+  de: { matches: 'stimmt mit den Artikeln überein', differs: 'weicht ab', not_found: 'dazu steht nichts in den Artikeln', name: 'die Artikel nennen', post: 'der Beitrag', asOf: 'Stand', none: 'Ich habe darin keine Aussage gefunden, die sich prüfen lässt (Zahlen, Namen, Daten).', more: (n: number) => `${n} weitere ${n === 1 ? 'Aussage' : 'Aussagen'} nicht geprüft.` },
+  en: { matches: 'matches the articles', differs: 'differs', not_found: 'the articles say nothing about this', name: 'the articles give', post: 'the post', asOf: 'as of', none: 'I found no statement in it that can be checked (numbers, names, dates).', more: (n: number) => `${n} more ${n === 1 ? 'statement' : 'statements'} not checked.` },
+};
+
+/** "weicht ab: die Artikel nennen 4.313 Panzer (Stand 13.09.2023), der Beitrag 10.000 Panzer". */
+export function verdictText(claim: CheckedClaim, language: 'de' | 'en'): string {
+  const v = VERDICTS[language];
+  if (claim.verdict !== 'differs') return v[claim.verdict];
+  const parts = claim.numbers.map((n) => `${v.name} ${n.article}${n.date ? ` (${v.asOf} ${formatDate(n.date, language)})` : ''}, ${v.post} ${n.claim}`);
+  return `${v.differs}: ${parts.join('; ')}`;
+}
+
+/** The `check-claims --json` object for one input (contract in docs/architecture.md). */
+export function claimsJson(check: ClaimCheck): { text: string; claims: Array<{ text: string; verdict: CheckedClaim['verdict']; quotes: AnswerJson['quotes']; numbers: CheckedClaim['numbers'] }>; unchecked: number } {
+  return {
+    text: check.text,
+    claims: check.claims.map((c) => ({
+      text: c.text, verdict: c.verdict, numbers: c.numbers,
+      quotes: c.verdict === 'not_found' ? [] : c.answer.quotes.map((q) => ({ text: q.text, score: q.score, source: sourceJson(q.article) })),
+    })),
+    unchecked: check.unchecked,
+  };
+}
+
+/**
+ * The claim check as one Telegram HTML reply: per statement the statement, the verdict, and the
+ * quotes behind it (cited, numbered across the reply, dated in the sources), then the sources;
+ * past the limit, whole statements are left out from the end and counted.
+ */
+export function claimsHtml(check: ClaimCheck, language: 'de' | 'en', options: HtmlOptions = {}): string {
+  const limit = options.limit ?? TELEGRAM_LIMIT;
+  const v = VERDICTS[language];
+  if (check.claims.length === 0) return escapeHtml(v.none);
+  const render = (count: number) => {
+    const sources: StoredArticle[] = [];
+    const blocks = check.claims.slice(0, count).map((c, i) => {
+      const lines = [`<b>${i + 1}. „${escapeHtml(c.text)}“</b>`, `→ ${escapeHtml(verdictText(c, language))}`];
+      if (c.verdict !== 'not_found') {
+        for (const q of c.answer.quotes.slice(0, 2)) {
+          let n = sources.findIndex((s) => s.id === q.article.id);
+          if (n < 0) n = sources.push(q.article) - 1;
+          lines.push(`<blockquote>${escapeHtml(q.text)}</blockquote> [${n + 1}]`);
+        }
+      }
+      return lines.join('\n');
+    });
+    const sourceLines = sources.map((a, i) => {
+      const url = safeUrl(a.meta.url);
+      const title = url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.meta.title)}</a>` : `<b>${escapeHtml(a.meta.title)}</b>`;
+      const rest = sourceLine(a, language);
+      return `[${i + 1}] ${title}${rest.length ? ` – ${escapeHtml(rest.join(', '))}` : ''}`;
+    });
+    const left = check.unchecked + check.claims.length - count;
+    return [blocks.join('\n\n'), sourceLines.length ? `<i>${escapeHtml(T[language].sources)}:</i>\n${sourceLines.join('\n')}` : '', left > 0 ? `<i>${escapeHtml(v.more(left))}</i>` : ''].filter(Boolean).join('\n\n');
+  };
+  for (let count = check.claims.length; count >= 1; count--) {
+    const html = render(count);
+    if (html.length <= limit) return html;
+  }
+  // One statement with its quotes is over the limit: the statement and its verdict alone.
+  const first = check.claims[0];
+  return first ? `<b>1. „${escapeHtml(shortenVerbatim(first.text, limit / 2 - 20))}“</b>\n→ ${escapeHtml(shortenVerbatim(verdictText(first, language), limit / 2 - 20))}` : escapeHtml(v.none);
+}
+
+/** The claim check as plain text (the command line). */
+export function claimsText(check: ClaimCheck, language: 'de' | 'en'): string {
+  const v = VERDICTS[language];
+  if (check.claims.length === 0) return v.none;
+  const blocks = check.claims.map((c, i) => {
+    const quotes = c.verdict === 'not_found' ? [] : c.answer.quotes.slice(0, 2).map((q) => `  „${q.text}“ – ${[q.article.meta.title, ...sourceLine(q.article, language)].join(', ')}`);
+    return [`${i + 1}. „${c.text}“`, `  → ${verdictText(c, language)}`, ...quotes].join('\n');
+  });
+  return [...blocks, ...(check.unchecked > 0 ? [v.more(check.unchecked)] : [])].join('\n\n');
 }

@@ -13,7 +13,7 @@ import { safeArticleName } from '../../src/ingest/corpusFiles.js';
 import { readCorpus } from '../../src/ingest/ingest.js';
 import { createLogger } from '../../src/logger.js';
 import { writeSyntheticCorpus } from '../../scripts/synthetic.js';
-import { FakeTelegram } from '../fakeTelegram.js';
+import { FakeTelegram, buttonsOf } from '../fakeTelegram.js';
 import { CORPUS, copyCorpus, makeTinyModel, tempDir } from '../helpers.js';
 
 const ADMIN = 1;
@@ -154,13 +154,19 @@ describe('admin uploads', () => {
     expect(listCorpus()).toEqual(before);
   });
 
-  it('a forwarded channel post becomes an article with its source and link', async () => {
+  it('a post an admin forwards: two buttons, and "add" makes it an article with its source, date and link', async () => {
     const mark = tg.sent.length;
     tg.message({
       chatId: ADMIN, userId: ADMIN, text: 'Eilmeldung: Der Grenzübergang Panmunjom wird für Besucher geschlossen.\nDie Vereinten Nationen bestätigten die Schließung am Abend.',
       forwardOrigin: { type: 'channel', date: 1_700_000_000, message_id: 321, chat: { id: -100123, type: 'channel', title: 'Korea Ticker', username: 'koreaticker' } },
     });
+    const question = await tg.waitFor(ADMIN, (t) => t.startsWith('Weitergeleiteter Beitrag'), mark);
+    expect(buttonsOf(question).map((b) => b.text)).toEqual(['🔎 Prüfen', '📄 Als Artikel aufnehmen']);
+    tg.press(question, '📄 Als Artikel aufnehmen', USER); // not the admin's button
+    tg.press(question, '📄 Als Artikel aufnehmen', ADMIN);
     const confirmation = await tg.waitFor(ADMIN, (t) => t.startsWith('📄 Aufgenommen'), mark);
+    expect(tg.callbackAnswers.some((a) => a.text === 'Dieser Befehl ist nur für Admins.')).toBe(true);
+    expect(confirmation.text).toContain('telegram-2023-11-14-');
     expect(confirmation.text).toContain('Eilmeldung: Der Grenzübergang Panmunjom wird für Besucher geschlossen.');
     expect(await ask(USER, 'Welcher Grenzübergang wird geschlossen?')).toContain('<a href="https://t.me/koreaticker/321">');
   });
