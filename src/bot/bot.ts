@@ -19,7 +19,7 @@ import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { Logger } from '../logger.js';
 import { createRateLimiter } from './rateLimit.js';
 import {
-  type Lang, aboutText, apologyText, articleCardText, askUsage, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
+  type Lang, aboutText, apologyText, articleCardText, askUsage, latestText, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
   startText, tooLongText, unknownButtonText, unknownCommandText, userLanguage,
 } from './replies.js';
 import { groupTrigger, parseCommand, topicOptions } from './triggers.js';
@@ -51,6 +51,9 @@ export interface BotSettings {
   /** Inline mode's debounce, cache and rate limit (DEFAULT_INLINE). */
   inline?: Partial<InlineSettings>;
 }
+
+/** Articles /neu lists. */
+const LATEST = 5;
 
 export interface BotStats {
   answered: number;
@@ -169,6 +172,15 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     return replyHtml(ctx, articleCardText(langOf(ctx), article, await sampleQuestion(engine, article)));
   });
   commands.command('help', (ctx) => replyHtml(ctx, helpText(langOf(ctx), ctx.me.username, settings.maxQuestionLength)));
+  commands.command(['neu', 'latest'], async (ctx) => {
+    const { store } = engine.current();
+    const items = [];
+    for (const row of store.articleRowsDated(null, null).slice(0, LATEST)) {
+      const article = store.article(row);
+      if (article) items.push({ article, sample: await sampleQuestion(engine, article) });
+    }
+    return replyHtml(ctx, latestText(langOf(ctx), items));
+  });
   commands.command('sources', (ctx) => replyHtml(ctx, sourcesText(langOf(ctx), engine.current().store.articles())));
   commands.command('about', (ctx) => {
     const m = engine.current().manifest;

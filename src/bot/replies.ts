@@ -24,6 +24,8 @@ export function commandList(lang: Lang): CommandSpec[] {
     ? [
         { command: 'ask', description: 'Eine Frage zu den Artikeln stellen' },
         { command: 'sources', description: 'Die Artikel, aus denen zitiert wird' },
+        { command: 'neu', description: 'Die neuesten Artikel, mit Beispielfrage' },
+        { command: 'check', description: 'Eine Behauptung mit den Artikeln vergleichen' },
         { command: 'about', description: 'Modell, Umfang und Stand des Index' },
         { command: 'help', description: 'So funktioniert der Bot' },
         { command: 'start', description: 'Begrüßung' },
@@ -31,6 +33,8 @@ export function commandList(lang: Lang): CommandSpec[] {
     : [
         { command: 'ask', description: 'Ask a question about the articles' },
         { command: 'sources', description: 'The articles the bot quotes from' },
+        { command: 'latest', description: 'The newest articles, with a sample question' },
+        { command: 'check', description: 'Compare a claim with the articles' },
         { command: 'about', description: 'Model, size and date of the index' },
         { command: 'help', description: 'How the bot works' },
         { command: 'start', description: 'Welcome' },
@@ -57,7 +61,8 @@ export function helpText(lang: Lang, username: string, maxQuestion: number): str
         '',
         '<b>Für Gruppen-Admins – Privatsphäre-Modus</b>: Mit eingeschaltetem Privatsphäre-Modus (Standard bei @BotFather) sehe ich in Gruppen nur Befehle, Erwähnungen und Antworten auf meine Nachrichten – genau das, was ich brauche. Ausschalten ist nicht nötig.',
         '',
-        `Befehle: /ask, /sources (Artikel), /about (Index), /help. Fragen bis ${maxQuestion} Zeichen.`,
+        '<b>Behauptungen prüfen</b>: <code>/check Behauptung</code>, <code>/check</code> als Antwort auf eine Nachricht, oder einen Beitrag an mich weiterleiten. Ich zitiere, was die Artikel dazu sagen, und vergleiche die Zahlen – ein Urteil darüber hinaus fälle ich nicht.',
+        `Befehle: /ask, /check, /neu (neueste Artikel), /sources (Artikel), /about (Index), /help. Fragen bis ${maxQuestion} Zeichen. Zeitangaben wie „gestern“, „letzte Woche“ oder „im September 2023“ beziehen sich auf das Datum der Artikel.`,
       ].join('\n')
     : [
         '<b>How belegbot works</b>',
@@ -70,7 +75,8 @@ export function helpText(lang: Lang, username: string, maxQuestion: number): str
         '',
         '<b>For group admins – privacy mode</b>: with privacy mode on (the @BotFather default) I only see commands, mentions and replies to my messages in groups – exactly what I need. There is no need to turn it off.',
         '',
-        `Commands: /ask, /sources (articles), /about (index), /help. Questions up to ${maxQuestion} characters.`,
+        '<b>Checking claims</b>: <code>/check claim</code>, <code>/check</code> as a reply to a message, or forward a post to me. I quote what the articles say about it and compare the numbers – I pass no judgement beyond that.',
+        `Commands: /ask, /check, /latest (newest articles), /sources (articles), /about (index), /help. Questions up to ${maxQuestion} characters. Times such as "yesterday", "last week" or "in September 2023" refer to the articles' dates.`,
       ].join('\n');
 }
 
@@ -174,4 +180,20 @@ export function articleCardText(lang: Lang, article: Pick<StoredArticle, 'id' | 
     sample ? (lang === 'de' ? `Beispielfrage: <i>${escapeHtml(sample)}</i>` : `Sample question: <i>${escapeHtml(sample)}</i>`) : '',
   ];
   return lines.filter(Boolean).join('\n');
+}
+
+/** /neu: the newest dated articles, each with a question the bot verifiably answers from it. */
+export function latestText(lang: Lang, items: ReadonlyArray<{ article: Pick<StoredArticle, 'id' | 'meta'>; sample: string | null }>, limit = TELEGRAM_LIMIT): string {
+  if (items.length === 0) return lang === 'de' ? 'Keiner der Artikel hat ein Datum. /sources zeigt alle.' : 'None of the articles is dated. /sources lists them all.';
+  const lines = [lang === 'de' ? '<b>Die neuesten Artikel</b>' : '<b>The newest articles</b>'];
+  for (const { article, sample } of items) {
+    const m = article.meta;
+    const url = m.url && /^https?:\/\/[^\s"<>]+$/i.test(m.url) ? m.url : null;
+    const title = url ? `<a href="${escapeHtml(url)}">${escapeHtml(m.title)}</a>` : `<b>${escapeHtml(m.title)}</b>`;
+    const rest = [m.source, formatDate(m.date, lang)].filter(Boolean).join(', ');
+    const entry = `• ${title}${rest ? ` – ${escapeHtml(rest)}` : ''}${sample ? `\n  ${lang === 'de' ? 'Zum Beispiel' : 'For example'}: <i>${escapeHtml(sample)}</i>` : ''}`;
+    if (lines.join('\n').length + entry.length + 1 > limit) break;
+    lines.push(entry);
+  }
+  return lines.join('\n');
 }

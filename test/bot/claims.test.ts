@@ -183,4 +183,18 @@ describe('in Telegram', () => {
     expect(reply.text).toContain('weicht ab');
     expect(app.engine.current().manifest.articles).toBe(3); // nothing was added
   });
+
+  it('/neu lists the newest dated articles, newest first, each with a question it answers', async () => {
+    const mark = tg.sent.length;
+    tg.message({ chatId: USER, userId: USER, text: '/neu' });
+    const reply = await tg.waitFor(USER, (t) => t.startsWith('<b>Die neuesten Artikel</b>'), mark);
+    const titles = [...reply.text.matchAll(/^• (?:<b>|<a [^>]+>)(.*?)<\/(?:b|a)>/gm)].map((m) => m[1]);
+    expect(titles).toEqual(['Verluste steigen weiter', 'Russland und Nordkorea suchen Schulterschluss']); // the undated one is not listed
+    expect(reply.text).toContain('Testzeitung, 20.09.2023');
+    const samples = [...reply.text.matchAll(/Zum Beispiel: <i>(.*?)<\/i>/g)].map((m) => m[1] ?? '');
+    expect(samples.length).toBeGreaterThan(0);
+    for (const sample of samples) expect((await app.engine.answer(sample.replace(/&quot;/g, '"'))).found).toBe(true);
+    tg.message({ chatId: USER, userId: USER, text: '/latest', lang: 'en' });
+    await tg.waitFor(USER, (t) => t.startsWith('<b>The newest articles</b>'), mark);
+  });
 });
