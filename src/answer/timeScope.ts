@@ -61,6 +61,8 @@ interface Rule {
   readonly re: RegExp;
   /** The window, or null when this match is not a time after all. */
   readonly window: (m: RegExpExecArray, today: Date) => Window | null;
+  /** A relative span of years ("in den letzten zehn Jahren") is about what happened as often as about when it was reported: it prefers. */
+  readonly prefers?: (m: RegExpExecArray) => boolean;
 }
 
 function day(y: number, m: number, d: number): Window | null {
@@ -110,7 +112,7 @@ const RELATIVE_RULES: Rule[] = [
     const unit = (m[2] ?? '').toLowerCase();
     const days = /^(tag|day)/.test(unit) ? n : /^(woche|week)/.test(unit) ? 7 * n : /^(monat|month)/.test(unit) ? 30 * n : 365 * n;
     return { from: addDays(t, -days), to: t };
-  } },
+  }, prefers: (m) => /^(jahr|year)/i.test(m[2] ?? '') },
   { re: re(`${B}vorgestern${E}`), window: (_m, t) => ({ from: addDays(t, -2), to: addDays(t, -2) }) },
   { re: re(`${B}(?:gestern|yesterday)${E}`), window: (_m, t) => ({ from: addDays(t, -1), to: addDays(t, -1) }) },
   { re: re(`${B}${LAST}\\s+(?:woche|week)${E}`), window: (_m, t) => ({ from: addDays(weekStart(t), -7), to: addDays(weekStart(t), -1) }) },
@@ -149,7 +151,7 @@ export function timeScope(question: string, now: Date): TimeScope | null {
       const range: [number, number] = [before ? a - before[0].length : a, b];
       seen.push(range);
       const found = since ? { from: w.from, to: today } : w;
-      const relative = RELATIVE_RULES.includes(rule);
+      const relative = RELATIVE_RULES.includes(rule) && !rule.prefers?.(m as RegExpExecArray);
       if (relative) spans.push(range);
       else dates.push(range);
       kind = kind === 'restrict' || relative ? 'restrict' : 'prefer';

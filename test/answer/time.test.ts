@@ -28,6 +28,8 @@ describe('time expressions against a fixed clock', () => {
     expect(window('Was war im Juli?')).toEqual(['2023-07-01', '2023-07-31', 'prefer', false]);
     expect(window('Was ist seit Juli passiert?')).toEqual(['2023-07-01', '2023-09-21', 'prefer', false]);
     expect(window('What happened since 2022?')).toEqual(['2022-01-01', '2023-09-21', 'prefer', false]);
+    // A span of years reads as when things happened (GermanQuAD: "in den letzten zehn Jahren" of an undated article).
+    expect(window('Wie entwickelte sich die Stadt in den letzten zehn Jahren?')).toEqual(['2013-09-23', '2023-09-21', 'prefer', false]);
   });
 
   it('relative expressions restrict to articles of that time and leave the question', () => {
