@@ -42,6 +42,8 @@ CREATE TABLE articles (
   row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, title TEXT NOT NULL,
   source TEXT, author TEXT, date TEXT, url TEXT, lang TEXT, text TEXT NOT NULL, hash TEXT NOT NULL
 );
+-- Time windows ("letzte Woche", "im September 2023") look articles up by date.
+CREATE INDEX articles_date ON articles(date);
 CREATE TABLE sentences (
   id INTEGER PRIMARY KEY, article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
   paragraph INTEGER NOT NULL, heading INTEGER NOT NULL, text_hash TEXT
