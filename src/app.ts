@@ -149,7 +149,11 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     engine, stats, server, builds, mode, missingModel, feedback,
     stop() {
       stopping ??= (async () => {
-        if (runner?.isRunning()) await runner.stop(); // resolves when middleware in flight is done
+        if (runner?.isRunning()) await runner.stop();
+        // runner.stop() resolves once fetching has ended, not when the updates in flight are done
+        // (@grammyjs/runner 2: the sink hands them off): wait for those, so an answer being sent
+        // is still recorded before the feedback store closes (up to 30 s).
+        for (const deadline = Date.now() + 30_000; runner && runner.size() > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
         await builds.current()?.terminate(); // an unfinished build is discarded; the index stays as it was
         if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
         engine.close();

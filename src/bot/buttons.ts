@@ -108,7 +108,10 @@ export function createButtonsFeature(options: { engine: Engine; feedback: Feedba
     const asked = feedback.asked(button.answer);
     if (!asked) return toast(t.expired);
     const message = ctx.callbackQuery.message;
-    if (!message || asked.chatId !== message.chat.id || asked.messageId !== message.message_id) {
+    // An answer is stored before it is sent and told its message id after: a press in between
+    // (or after a crash in between) binds it to the message pressed, in the chat it was sent to.
+    if (message && asked.chatId === message.chat.id && asked.messageId === null) feedback.attachMessage(asked.id, message.chat.id, message.message_id);
+    else if (!message || asked.chatId !== message.chat.id || asked.messageId !== message.message_id) {
       logger.info({ update_id: ctx.update.update_id, button: button.kind }, 'button pressed on another message than its answer');
       return toast(t.foreign);
     }

@@ -34,6 +34,7 @@ Rason liegt im äußersten Nordosten des Landes, nahe der Grenze zu Russland und
 let tg: FakeTelegram;
 let app: App;
 let corpus: string;
+let dataDir: string;
 
 async function start(env: Record<string, string>): Promise<App> {
   return startApp({
@@ -69,7 +70,8 @@ beforeAll(async () => {
   await tg.start();
   corpus = copyCorpus();
   writeFileSync(path.join(corpus, 'rason.md'), EXTRA);
-  app = await start({ STORE_QUESTIONS: 'true', RATE_LIMIT_INLINE_PER_USER: '3' });
+  dataDir = tempDir();
+  app = await start({ STORE_QUESTIONS: 'true', RATE_LIMIT_INLINE_PER_USER: '3', DATA_DIR: dataDir });
 }, 120_000);
 
 afterAll(async () => {
@@ -255,6 +257,24 @@ describe('after a re-index', () => {
     expect(await toast(() => tg.press(answer, 'Weitere Zitate', USER, { lang: 'en' }))).toBe('The article of this quote is no longer in the index.');
     expect(await toast(() => tg.press(answer, '👍', USER))).toBe('Danke für Ihre Rückmeldung!');
     expect(tg.sent.slice(after).filter((m) => m.chat_id === USER)).toEqual([]);
+  });
+});
+
+describe('after a restart', () => {
+  it('the buttons of an answer sent before still work: they name stored rows, not memory', async () => {
+    const answer = await ask(USER, 'Wie viele Panzer hat Russland verloren?');
+    const kid = (parseButton(buttonsOf(answer)[0]?.callback_data ?? '') as { answer: number }).answer;
+    await app.stop(); // right after the message arrived: the answer's update is still in flight
+    app = await start({ STORE_QUESTIONS: 'true', DATA_DIR: dataDir });
+    // stop() waited for it, so the answer knows its message (@grammyjs/runner's stop() alone does not wait).
+    expect(app.feedback.asked(kid)?.messageId).toBe(answer.message_id);
+    const mark = tg.sent.length;
+    await toast(() => tg.press(answer, 'Kontext', USER));
+    await tg.waitFor(USER, (t) => t.includes('<i>Kontext:</i>') && t.includes('4.313 Panzer'), mark);
+    expect(await toast(() => tg.press(answer, '👍', USER))).toBe('Danke für Ihre Rückmeldung!');
+    expect(await toast(() => tg.press(answer, '👍', USER))).toBe('Ihre Stimme ist schon gezählt.');
+    // Bound to its message now: the same data on another message is refused.
+    expect(await toast(() => tg.callback({ chatId: USER, userId: USER, data: buttonsOf(answer)[0]?.callback_data ?? '', messageId: answer.message_id + 1000 }))).toBe('Diese Schaltfläche gehört zu einer anderen Nachricht.');
   });
 });
 
