@@ -414,8 +414,9 @@ type Picked = { c: Candidate; range: [number, number] };
 /**
  * When a picked quote gives a figure for a thing the question names ("Wie viele Panzer …" →
  * "4.313 Panzer") and another article of another date gives a different number for it in a
- * sentence that came near the question (nearScore, not about other states), both are shown,
- * the figures' quotes newest first. Null when there is no such pair.
+ * sentence that answers the question too (clears the threshold, not about other states, misses
+ * none of the question's names and nouns the first has), both are shown, the figures' quotes
+ * newest first. Null when there is no such pair.
  */
 function changedFigures(picked: readonly Picked[], candidates: readonly Candidate[], terms: readonly QuestionTerm[], settings: AnswerSettings, range: (c: Candidate) => [number, number]): Picked[] | null {
   const asked = new Set(terms.map((t) => t.stem));
@@ -426,11 +427,16 @@ function changedFigures(picked: readonly Picked[], candidates: readonly Candidat
   const nouns = new Map(first.figures.map((f) => [f.noun, f.value]));
   const differs = (p: Picked) => figuresOf(p.c, p.range).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value);
   const sameDate = (a: StoredArticle) => a.meta.date === first.p.c.article.meta.date;
-  let other = picked.find((p) => p.c.article.row !== first.p.c.article.row && !sameDate(p.c.article) && differs(p));
+  // The same subject: the other sentence answers the question itself (it clears the threshold)
+  // and misses none of the question's names and nouns that the first one has.
+  const salient = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
+  const missed = new Set(first.p.c.unmatched);
+  const sameSubject = (c: Candidate) => c.unmatched.every((s) => !salient.has(s) || missed.has(s));
+  let other = picked.find((p) => p.c.article.row !== first.p.c.article.row && !sameDate(p.c.article) && differs(p) && sameSubject(p.c));
   if (!other) {
     for (const c of candidates) {
-      if (c.confidence < settings.nearScore) break;
-      if (c.otherStates || c.article.row === first.p.c.article.row || sameDate(c.article) || !c.article.meta.date) continue;
+      if (c.confidence < settings.minScore) break;
+      if (c.otherStates || c.article.row === first.p.c.article.row || sameDate(c.article) || !c.article.meta.date || !sameSubject(c)) continue;
       if (!figuresIn(c.article.text.slice(c.sentence.start, c.sentence.end)).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value)) continue;
       other = { c, range: range(c) };
       break;
