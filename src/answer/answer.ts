@@ -413,39 +413,42 @@ type Picked = { c: Candidate; range: [number, number] };
 
 /**
  * When a picked quote gives a figure for a thing the question names ("Wie viele Panzer …" →
- * "4.313 Panzer") and another article of another date gives a different number for it in a
- * sentence that answers the question too (clears the threshold, not about other states, misses
- * none of the question's names and nouns the first has), both are shown, the figures' quotes
- * newest first. Null when there is no such pair.
+ * "4.313 Panzer") and another dated article of another date gives a different number for it in
+ * a sentence that answers the question too (clears the threshold, not about other states, misses
+ * the same of the question's names and nouns), both are shown, the pair newest first, then the
+ * other quotes. Null when there is no such pair.
  */
 function changedFigures(picked: readonly Picked[], candidates: readonly Candidate[], terms: readonly QuestionTerm[], settings: AnswerSettings, range: (c: Candidate) => [number, number]): Picked[] | null {
   const asked = new Set(terms.map((t) => t.stem));
-  const figuresOf = (c: Candidate, r: [number, number]) => figuresIn(c.article.text.slice(r[0], r[1])).filter((f) => asked.has(f.noun));
-  const shown = picked.map((p) => ({ p, figures: figuresOf(p.c, p.range) })).filter((x) => x.figures.length > 0);
+  const salient = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
+  const figuresOf = (text: string) => figuresIn(text).filter((f) => asked.has(f.noun));
+  // The question's names and nouns a sentence misses: two sentences are about the same subject
+  // when they miss the same ones ("Bundeswehr … 300 Panzer" is not about Russia's tanks).
+  const missing = (c: Candidate) => c.unmatched.filter((s) => salient.has(s)).sort().join(' ');
+  const shown = picked.filter((p) => figuresOf(shownText(p)).length > 0).sort((a, b) => missing(a.c).split(' ').filter(Boolean).length - missing(b.c).split(' ').filter(Boolean).length);
   const first = shown[0];
   if (!first) return null;
-  const nouns = new Map(first.figures.map((f) => [f.noun, f.value]));
-  const differs = (p: Picked) => figuresOf(p.c, p.range).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value);
-  const sameDate = (a: StoredArticle) => a.meta.date === first.p.c.article.meta.date;
-  // The same subject: the other sentence answers the question itself (it clears the threshold)
-  // and misses none of the question's names and nouns that the first one has.
-  const salient = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
-  const missed = new Set(first.p.c.unmatched);
-  const sameSubject = (c: Candidate) => c.unmatched.every((s) => !salient.has(s) || missed.has(s));
-  let other = picked.find((p) => p.c.article.row !== first.p.c.article.row && !sameDate(p.c.article) && differs(p) && sameSubject(p.c));
+  const nouns = new Map(figuresOf(shownText(first)).map((f) => [f.noun, f.value]));
+  const differs = (text: string) => figuresOf(text).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value);
+  const related = (x: Candidate) => x.article.row !== first.c.article.row && x.article.meta.date !== undefined && x.article.meta.date !== first.c.article.meta.date && !x.otherStates && missing(x) === missing(first.c);
+  let other = picked.find((p) => related(p.c) && differs(shownText(p)));
   if (!other) {
-    for (const c of candidates) {
-      if (c.confidence < settings.minScore) break;
-      if (c.otherStates || c.article.row === first.p.c.article.row || sameDate(c.article) || !c.article.meta.date || !sameSubject(c)) continue;
-      if (!figuresIn(c.article.text.slice(c.sentence.start, c.sentence.end)).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value)) continue;
-      other = { c, range: range(c) };
+    for (const x of candidates) {
+      if (x.confidence < settings.minScore) break;
+      if (!related(x) || !differs(x.article.text.slice(x.sentence.start, x.sentence.end))) continue;
+      other = { c: x, range: range(x) };
       break;
     }
   }
-  if (!other) return null;
-  const pair = [first.p, other].sort((a, b) => (b.c.article.meta.date ?? '').localeCompare(a.c.article.meta.date ?? ''));
-  const rest = picked.filter((p) => p !== first.p && p !== other).slice(0, Math.max(0, settings.maxQuotes - 2));
+  if (!other || !first.c.article.meta.date) return null;
+  const pair = [first, other].sort((a, b) => (b.c.article.meta.date ?? '').localeCompare(a.c.article.meta.date ?? ''));
+  const rest = picked.filter((p) => p !== first && p !== other).slice(0, Math.max(0, settings.maxQuotes - 2));
   return [...pair, ...rest];
+}
+
+/** The text a picked quote shows. */
+function shownText(p: Picked): string {
+  return p.c.article.text.slice(p.range[0], p.range[1]);
 }
 
 /** Trimmed question, or an InputError a user can act on. */
