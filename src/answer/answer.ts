@@ -64,8 +64,8 @@ export interface Answer {
   readonly noArticlesInWindow?: { readonly newest: string | null };
   /**
    * The quotes give different numbers for the same counted thing in articles of different dates
-   * ("4.313 Panzer" on 13.09.2023, "4.350 Panzer" on 20.09.2023): they are ordered newest first
-   * and each is shown with its date ("Stand: …").
+   * ("4.313 Panzer" on 13.09.2023, "4.350 Panzer" on 20.09.2023): those two are the first
+   * quotes, newest first, each shown with its date ("Stand: …").
    */
   readonly figuresDiffer?: boolean;
   /** "Was ist seit gestern passiert?": the quotes are the lead sentences of the newest articles of the window. */

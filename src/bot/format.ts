@@ -106,9 +106,9 @@ function abstentionLead(answer: Answer): string {
   return answer.otherStates ? `${t.none} ${t.otherStates}` : t.none;
 }
 
-/** After a quote's [n]: its article's date when the quotes give different figures ("Stand: 13.09.2023"). */
-function asOf(answer: Answer, article: StoredArticle): string {
-  const date = answer.figuresDiffer ? formatDate(article.meta.date, answer.language) : undefined;
+/** After the [n] of the two quotes whose figures differ (the first two): their articles' dates ("Stand: 13.09.2023"). */
+function asOf(answer: Answer, article: StoredArticle, index: number): string {
+  const date = answer.figuresDiffer && index < 2 ? formatDate(article.meta.date, answer.language) : undefined;
   return date ? ` (${T[answer.language].asOf}: ${date})` : '';
 }
 
@@ -121,7 +121,7 @@ function digestLead(answer: Answer): string | null {
 export function answerText(answer: Answer, topics: readonly string[] = []): string {
   const t = T[answer.language];
   if (!answer.found) return [abstentionLead(answer), abstentionPointer(answer, topics, false), t.rephrase].filter(Boolean).join(' ');
-  const quotes = answer.quotes.map((q) => `„${q.text}“ [${q.sourceNumber}]${asOf(answer, q.article)}`);
+  const quotes = answer.quotes.map((q, i) => `„${q.text}“ [${q.sourceNumber}]${asOf(answer, q.article, i)}`);
   const sources = answer.sources.map((a, i) => `[${i + 1}] ${[a.meta.title, ...sourceLine(a, answer.language), a.meta.url].filter(Boolean).join(' – ')}`);
   const lead = digestLead(answer);
   return `${lead ? `${lead}\n\n` : ''}${quotes.join('\n\n')}\n\n${t.sources}:\n${sources.join('\n')}`;
@@ -158,11 +158,11 @@ export function answerHtml(answer: Answer, topics: readonly string[] = [], optio
   const lead = digestLead(answer);
   const render = (quotes: Array<{ text: string; cut: boolean; n: number }>) => {
     const used = new Set(quotes.map((q) => q.n));
-    const dated = (n: number) => {
+    const dated = (n: number, i: number) => {
       const article = answer.sources[n - 1];
-      return article ? escapeHtml(asOf(answer, article)) : '';
+      return article ? escapeHtml(asOf(answer, article, i)) : '';
     };
-    const body = (lead ? `<i>${escapeHtml(lead)}</i>\n` : '') + quotes.map((q) => `<blockquote>${escapeHtml(q.text)}${q.cut ? ' […]' : ''}</blockquote> [${q.n}]${dated(q.n)}`).join('\n');
+    const body = (lead ? `<i>${escapeHtml(lead)}</i>\n` : '') + quotes.map((q, i) => `<blockquote>${escapeHtml(q.text)}${q.cut ? ' […]' : ''}</blockquote> [${q.n}]${dated(q.n, i)}`).join('\n');
     const sources = answer.sources
       .map((a, i) => ({ a, n: i + 1 }))
       .filter(({ n }) => used.has(n))

@@ -7,7 +7,7 @@ import { timeScope, todayScope } from '../../src/answer/timeScope.js';
 import { answerHtml, answerJson, answerText } from '../../src/bot/format.js';
 import { buildIndex } from '../../src/index/indexer.js';
 import { parseArticle } from '../../src/ingest/ingest.js';
-import { copyCorpus, tempDir } from '../helpers.js';
+import { copyCorpus, tempDir, tinyEmbedder } from '../helpers.js';
 
 const NOW = new Date('2023-09-21T09:00:00Z'); // a Thursday
 const window = (q: string, now = NOW) => {
@@ -115,6 +115,7 @@ describe('answers that know the date', () => {
     expect(html).toContain('4.350 Panzer verloren.</blockquote> [1] (Stand: 20.09.2023)');
     expect(html).toContain('4.200 Panzer verloren.</blockquote> [2] (Stand: 01.08.2023)');
     expect(answerText({ ...a, language: 'en' })).toContain('[1] (as of: 2023-09-20)');
+    expect(html.match(/\(Stand: /g)).toHaveLength(2); // only the pair, not the other quotes
     expect(answerJson(a).quotes[0]?.source.date).toBe('2023-09-20');
     // The Bundeswehr's tanks (it misses "Russland") may be quoted, but never as the changed figure.
     expect(a.quotes.slice(0, 2).some((q) => q.text.includes('300 neue Panzer'))).toBe(false);
@@ -158,6 +159,29 @@ describe('answers that know the date', () => {
     for (const q of a.quotes) expect(q.article.meta.date).toBe('2023-09-13');
     expect(answerText(a)).not.toMatch(/4\.(?:200|350) Panzer/);
     expect(answerText(await engine.answer('Wie viele Panzer hat Russland verloren?'))).toMatch(/4\.350 Panzer/); // the same question without the window
+  });
+
+  it('hybrid: the vector search keeps to the window too (HNSW with a label filter)', async () => {
+    const corpus = copyCorpus();
+    writeFileSync(path.join(corpus, 'panzer-august.md'), AUGUST);
+    writeFileSync(path.join(corpus, 'panzer-september.md'), SEPTEMBER);
+    const dataDir = tempDir();
+    const embedder = await tinyEmbedder([AUGUST, SEPTEMBER]);
+    await buildIndex({ corpusDir: corpus, dataDir, embedder });
+    const hybrid = createEngine({ dataDir, mode: 'hybrid', embedder, clock: () => NOW });
+    const dense = createEngine({ dataDir, mode: 'dense', embedder, clock: () => NOW });
+    try {
+      for (const e of [hybrid, dense]) {
+        const a = await e.answer('Wie viele Panzer hat Russland seit gestern verloren?');
+        expect(a.quotes.length).toBeGreaterThan(0);
+        for (const q of a.quotes) expect(q.article.meta.date).toBe('2023-09-20');
+        const none = await e.answer('Wie viele Panzer hat Russland vorgestern verloren?');
+        expect(none).toMatchObject({ found: false, noArticlesInWindow: { newest: '2023-09-20' } });
+      }
+    } finally {
+      hybrid.close();
+      dense.close();
+    }
   });
 
   it('an article without a date line gets none (never the file time)', () => {
