@@ -336,7 +336,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         return picked;
       };
       if (!best || best.confidence < settings.minScore || offTopic(best)) {
-        const nearest = best && best.confidence >= settings.nearScore ? [...new Set(leaders(settings.nearScore).map((p) => p.c.article))] : [];
+        const nearest = best && best.confidence >= settings.nearScore ? nearestArticles(candidates, settings) : [];
         const noneDated = scope?.kind === 'prefer' && dated?.length === 0 ? { noArticlesInWindow: { newest: index.store.newestDate() } } : {};
         return { ...abstain(noneDated), nearest, confidence: round(best?.confidence ?? 0), otherStates, ...ranking };
       }
@@ -365,6 +365,23 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       };
     },
   };
+}
+
+/**
+ * The articles an abstention names (Answer.nearest): those of the best sentences that came near
+ * (nearScore) and close to the best (extraQuoteRatio), distinct, best first, up to maxQuotes.
+ * Only articles are named, so no quote windows are worked out, and a second sentence of an
+ * article already named takes no place.
+ */
+function nearestArticles(candidates: readonly Candidate[], settings: AnswerSettings): StoredArticle[] {
+  const top = candidates[0]?.score ?? 0;
+  const out: StoredArticle[] = [];
+  for (const c of candidates) {
+    if (out.length >= settings.maxQuotes || c.score < top * settings.extraQuoteRatio) break;
+    if (c.confidence < settings.nearScore || (out.length > 0 && c.otherStates)) continue;
+    if (!out.some((a) => a.row === c.article.row)) out.push(c.article);
+  }
+  return out;
 }
 
 /** Picked sentences as quotes, each citing its article's number in the returned sources (first cited, first numbered). */
