@@ -203,6 +203,13 @@ interface Candidate {
   dense: number | null;
   /** The evidence, which ranks the candidates. */
   score: number;
+  /**
+   * The evidence without what the article's title lends (lexicalOwn): which neighbours join a
+   * quote's window. The title lends the same to every sentence of its article.
+   */
+  ownScore: number;
+  /** The word coverage without the title's words. */
+  lexicalOwn: number;
   /** The evidence judged against chance (chanceShrink): what the threshold compares and quotes report. */
   confidence: number;
 }
@@ -272,9 +279,20 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       // article dated that day: its date is part of what it says.
       const dateStems = scope?.kind === 'prefer' ? new Set(scope.dates.flatMap(([a, b]) => tokenize(question.slice(a, b)).map((t) => stem(t.text)))) : null;
       const inWindow = scope?.kind === 'prefer' && dated?.length ? new Set(dated) : null;
+      const titles = new Map<number, string[]>();
+      const titleStems = (a: StoredArticle) => {
+        let t = titles.get(a.row);
+        if (!t) titles.set(a.row, (t = tokenize(a.meta.title.slice(DATELINE.exec(a.meta.title)?.[0].length ?? 0)).map((x) => stem(x.text))));
+        return t;
+      };
       for (const c of candidates) {
         const datedHere = dateStems && inWindow?.has(c.article.row) ? dateStems : null;
-        c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems), datedHere);
+        const around = neighbours(c).flatMap((n) => n.stems);
+        c.lexicalOwn = lexicalCoverage(terms, weights, forms, c, settings, expects, around, datedHere);
+        c.unmatched = [];
+        // The article's title names what all its sentences are about ("Palermo" for "Derzeitiger
+        // Bürgermeister ist Leoluca Orlando"): its words count like a neighbour's.
+        c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, [...around, ...titleStems(c.article)], datedHere);
       }
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
@@ -282,6 +300,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         for (const c of candidates) {
           if (!aboutOtherStates(asked, c, () => around(c))) continue;
           c.lexical *= 1 - STATE_PENALTY;
+          c.lexicalOwn *= 1 - STATE_PENALTY;
           c.otherStates = true;
         }
       }
@@ -301,6 +320,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       for (const c of candidates) {
         const w = crossLingual(c) ? settings.crossLingualWeights : settings.weights;
         c.score = combine(c, w);
+        c.ownScore = combine({ ...c, lexical: c.lexicalOwn }, w);
         c.confidence = combine(c, w, shrink);
         if (preferred?.has(c.article.row)) c.score += settings.datePreference;
         if (freshness) c.score += settings.datePreference * (freshness.get(c.article.row) ?? 0);
@@ -503,7 +523,7 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
       if (prev && prev.chunkScore >= chunkScore) continue;
       const tokens = prev?.tokens ?? sentenceTokens(r.article.text, sentence);
       const stems = prev?.stems ?? tokens.map((t) => stem(t.text));
-      bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, unmatched: [], dense: null, score: 0, confidence: 0 });
+      bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, lexicalOwn: 0, unmatched: [], dense: null, score: 0, ownScore: 0, confidence: 0 });
     }
   }
   return [...bySentence.values()];
@@ -846,7 +866,7 @@ function quoteRange(index: LoadedIndex, c: Candidate, byId: ReadonlyMap<number, 
   // The window: neighbours that score close to the sentence, the better one first.
   const scored = [prev, next]
     .map((x) => (x ? byId.get(x.id) : undefined))
-    .filter((x): x is Candidate => x !== undefined && x.score >= window.windowRatio * c.score)
+    .filter((x): x is Candidate => x !== undefined && x.ownScore >= window.windowRatio * c.ownScore)
     .sort((a, b) => b.score - a.score);
   for (const x of scored) {
     const [from, to] = [Math.min(start, x.sentence.start), Math.max(end, x.sentence.end)];

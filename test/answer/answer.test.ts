@@ -723,3 +723,27 @@ describe('abstention with an archive beside the corpus', () => {
     expect(await rate(lexData, {})).toBeGreaterThan(judged); // the archive still costs abstention: the open target
   });
 });
+
+describe('the article title names what its sentences are about', () => {
+  const PALERMO = [
+    '---', 'title: Palermo', '---',
+    'Heute ist Palermo die fünftgrößte Stadt Italiens und das Zentrum Siziliens.',
+    '',
+    'Derzeitiger Bürgermeister ist Leoluca Orlando, der 2012 zum vierten Mal gewählt wurde.',
+    '',
+    'Im Hafen legen täglich Fähren nach Neapel ab.',
+  ].join('\n');
+
+  it('a sentence that does not repeat the title\'s name gets it from the title', async () => {
+    const dataDir = await lexicalIndexOf('palermo.md', PALERMO);
+    // One article: any confidence is low; the ranking is what is tested.
+    const engine = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null, answer: { explain: true, minScore: 0 } });
+    const a = await engine.answer('Wer ist Bürgermeister Palermos?');
+    engine.close();
+    expect(a.quotes[0]?.text).toContain('Derzeitiger Bürgermeister ist Leoluca Orlando');
+    const orlando = a.ranking?.find((r) => r.text.startsWith('Derzeitiger'));
+    expect(orlando?.unmatched).toEqual([]); // "palermo" came from the title
+    const heute = a.ranking?.find((r) => r.text.startsWith('Heute ist Palermo'));
+    expect(orlando?.score).toBeGreaterThan(heute?.score ?? 1);
+  });
+});
