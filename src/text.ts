@@ -151,3 +151,11 @@ export function wordRoot(stemmed: string): string {
   return ending ? r.slice(0, -ending.length) : r;
 }
 
+
+/** "Moskau/Pjöngjang – " before an article's first sentence (or its title): where it was filed, not what it says. */
+export const DATELINE = /^\p{Lu}[\p{L}.-]*(?:\s*\/\s*\p{Lu}[\p{L}.-]*)*\s+[–—-]\s+/u;
+
+/** The stems of an article's title without its dateline: what every sentence of the article is about. */
+export function titleStems(title: string): string[] {
+  return stems(title.slice(DATELINE.exec(title)?.[0].length ?? 0));
+}

@@ -10,7 +10,7 @@ import type { Retrieval, Retriever } from './retrieve.js';
 import { stateOfStem, statesAskedAbout, statesIn } from './states.js';
 import type { Synonyms } from './synonyms.js';
 import type { LoadedIndex } from '../index/store.js';
-import { type QuestionTerm, type Token, questionTerms, stem, tokenize, wordRoot } from '../text.js';
+import { DATELINE, type QuestionTerm, type Token, questionTerms, stem, titleStems, tokenize, wordRoot } from '../text.js';
 import { type AnswerType, expectedAnswer, typeEvidence } from './answerTypes.js';
 import { figuresIn } from './figures.js';
 import { blank, timeScope, todayScope } from './timeScope.js';
@@ -280,9 +280,9 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const dateStems = scope?.kind === 'prefer' ? new Set(scope.dates.flatMap(([a, b]) => tokenize(question.slice(a, b)).map((t) => stem(t.text)))) : null;
       const inWindow = scope?.kind === 'prefer' && dated?.length ? new Set(dated) : null;
       const titles = new Map<number, string[]>();
-      const titleStems = (a: StoredArticle) => {
+      const titleOf = (a: StoredArticle) => {
         let t = titles.get(a.row);
-        if (!t) titles.set(a.row, (t = tokenize(a.meta.title.slice(DATELINE.exec(a.meta.title)?.[0].length ?? 0)).map((x) => stem(x.text))));
+        if (!t) titles.set(a.row, (t = titleStems(a.meta.title)));
         return t;
       };
       for (const c of candidates) {
@@ -292,7 +292,7 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         c.unmatched = [];
         // The article's title names what all its sentences are about ("Palermo" for "Derzeitiger
         // Bürgermeister ist Leoluca Orlando"): its words count like a neighbour's.
-        c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, [...around, ...titleStems(c.article)], datedHere);
+        c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, [...around, ...titleOf(c.article)], datedHere);
       }
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
@@ -529,8 +529,6 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
   return [...bySentence.values()];
 }
 
-// "Moskau/Pjöngjang – " before an article's first sentence: where it was filed, not what it says.
-const DATELINE = /^\p{Lu}[\p{L}.-]*(?:\s*\/\s*\p{Lu}[\p{L}.-]*)*\s+[–—-]\s+/u;
 
 /** Length of the dateline ("Moskau/Pjöngjang – ") a sentence opens with when it is its article's first; else 0. */
 export function datelineLength(articleText: string, sentenceStart: number): number {

@@ -17,7 +17,7 @@ import {
   FORMAT_VERSION, HNSW_FILE, MANIFEST_FILE, type Manifest, STORE_FILE, acquireBuildLock, checkCompatible,
   currentIndexFolder, publishBuild, readManifest, removeStaleBuilds, startBuildFolder,
 } from './store.js';
-import { stems } from '../text.js';
+import { stems, titleStems } from '../text.js';
 
 export type BuildPhase = 'read' | 'embed' | 'store' | 'sentences' | 'hnsw';
 
@@ -193,12 +193,15 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
           }
           return writer.addSentence({ article: row, start: s.start, end: s.end, paragraph: s.paragraph, heading: s.heading, textHash: hash });
         });
+        // The title's words join every chunk's full-text entry: a chunk is about its article's subject
+        // even where it does not name it (docs/quality.md, stop 16).
+        const title = titleStems(article.meta.title);
         for (const ch of chunks) {
           const h = ch.hash;
           const vector = vectors.get(h) ?? null;
           const id = writer.addChunk({
             article: row, start: ch.start, end: ch.end, firstSentence: sentenceIds[ch.firstSentence] ?? 0, lastSentence: sentenceIds[ch.lastSentence] ?? 0,
-            textHash: h, vector, stems: stems(ch.text).join(' '),
+            textHash: h, vector, stems: [...stems(ch.text), ...title].join(' '),
           });
           // One HNSW point per distinct text: copies of a paragraph (wire copy, templates) would
           // otherwise sit at distance 0 from each other, and hnswlib's neighbour pruning then cuts

@@ -746,4 +746,18 @@ describe('the article title names what its sentences are about', () => {
     const heute = a.ranking?.find((r) => r.text.startsWith('Heute ist Palermo'));
     expect(orlando?.score).toBeGreaterThan(heute?.score ?? 1);
   });
+
+  it('the title\'s words are in the full-text entry of every chunk of the article, its dateline not', async () => {
+    const filler = (topic: string) => `${topic} ${'Die Leute erzählen davon gern und oft, auch bei schlechtem Wetter. '.repeat(9)}`;
+    const text = ['---', 'title: Rom – Palermo im Wandel', '---', filler('Heute ist Palermo eine große Stadt.'), '', filler('Der Hafen ist alt.'), '', filler('Die Märkte sind berühmt.')].join('\n');
+    const dataDir = await lexicalIndexOf('palermo-lang.md', text);
+    const engine = createEngine({ dataDir, mode: 'lexical', embedder: null, synonyms: null });
+    const store = engine.current().store;
+    const chunks = store.chunkCount();
+    expect(chunks).toBeGreaterThan(2);
+    expect(store.lexicalSearch(['palermo'], 10)).toHaveLength(chunks); // the word is in one paragraph only
+    expect(store.lexicalSearch(['markt'], 10).length).toBeLessThan(chunks);
+    expect(store.lexicalSearch(['rom'], 10)).toHaveLength(0); // "Rom – " is a dateline
+    engine.close();
+  });
 });
