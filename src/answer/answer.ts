@@ -279,20 +279,19 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       // article dated that day: its date is part of what it says.
       const dateStems = scope?.kind === 'prefer' ? new Set(scope.dates.flatMap(([a, b]) => tokenize(question.slice(a, b)).map((t) => stem(t.text)))) : null;
       const inWindow = scope?.kind === 'prefer' && dated?.length ? new Set(dated) : null;
-      const titles = new Map<number, string[]>();
+      const titles = new Map<number, Set<string>>();
       const titleOf = (a: StoredArticle) => {
         let t = titles.get(a.row);
-        if (!t) titles.set(a.row, (t = titleStems(a.meta.title)));
+        if (!t) titles.set(a.row, (t = new Set(titleStems(a.meta.title))));
         return t;
       };
       for (const c of candidates) {
         const datedHere = dateStems && inWindow?.has(c.article.row) ? dateStems : null;
-        const around = neighbours(c).flatMap((n) => n.stems);
-        c.lexicalOwn = lexicalCoverage(terms, weights, forms, c, settings, expects, around, datedHere);
-        c.unmatched = [];
         // The article's title names what all its sentences are about ("Palermo" for "Derzeitiger
         // Bürgermeister ist Leoluca Orlando"): its words count like a neighbour's.
-        c.lexical = lexicalCoverage(terms, weights, forms, c, settings, expects, [...around, ...titleOf(c.article)], datedHere);
+        const { coverage, own } = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems), datedHere, titleOf(c.article));
+        c.lexical = coverage;
+        c.lexicalOwn = own;
       }
       const asked = settings.stateCheck ? statesAskedAbout(tokenize(question)) : new Set<string>();
       if (asked.size > 0) {
@@ -639,15 +638,19 @@ function lexicalCoverage(
   match: Pick<AnswerSettings, 'subwordMatch'>,
   expects: AnswerType,
   context: readonly string[],
-  alsoPresent: ReadonlySet<string> | null = null,
-): number {
-  if (terms.length === 0) return 0;
+  alsoPresent: ReadonlySet<string> | null,
+  title: ReadonlySet<string>,
+): { coverage: number; own: number } {
+  if (terms.length === 0) return { coverage: 0, own: 0 };
   const { tokens, stems: sStems } = c;
   const present = new Set(alsoPresent ? [...sStems, ...alsoPresent] : sStems);
   // Stems of the neighbouring sentences count a little: a question often names the subject
-  // ("Putin") that the answering sentence only refers to ("der Kreml-Despot").
+  // ("Putin") that the answering sentence only refers to ("der Kreml-Despot"); so do the words
+  // of the article's title, which names what all its sentences are about. `own` leaves the
+  // title out.
   const around = new Set(context);
   let got = 0;
+  let fromTitle = 0;
   let all = 0;
   for (const t of terms) {
     const w = weights.get(t.stem) ?? 1;
@@ -660,16 +663,18 @@ function lexicalCoverage(
     else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
     else if (f?.state && statesOf(c).has(f.state)) got += w; // the same state by another name
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
+    else if (title.has(t.stem)) fromTitle += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
   }
-  let coverage = all > 0 ? got / all : 0;
-  if (expects) {
+  const typed = (coverage: number) => {
+    if (!expects) return coverage;
     const wanted = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
     const evidence = typeEvidence(expects, tokens, sStems, wanted);
-    if (evidence === 1) coverage = Math.min(1, coverage + PLAIN_TYPE_BONUS[expects]);
-    else if (evidence === -1) coverage *= 1 - MISSING_TYPE_PENALTY[expects];
-  }
-  return coverage;
+    if (evidence === 1) return Math.min(1, coverage + PLAIN_TYPE_BONUS[expects]);
+    if (evidence === -1) return coverage * (1 - MISSING_TYPE_PENALTY[expects]);
+    return coverage;
+  };
+  return all > 0 ? { coverage: typed((got + fromTitle) / all), own: typed(got / all) } : { coverage: 0, own: 0 };
 }
 
 /** Share of the word coverage lost by a sentence about other states than the question's. */
