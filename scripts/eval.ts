@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_ANSWER } from '../src/answer/answer.js';
+import { DEFAULT_MIN_SCORE } from '../src/answer/answer.js';
 import { type EvalAnswer, type EvalQuestion, type EvalReport, type QuestionDetail, poolReports, questionDetails, scoreAnswers, separation, thresholdSweep, wilsonInterval } from '../src/answer/evaluate.js';
 import { openSynonyms } from '../src/answer/synonyms.js';
 import { resolveModelId } from '../src/config.js';
@@ -111,7 +111,7 @@ try {
       thresholds: sweeps.map((s) => ({ ...s, rows: s.rows.map((t) => ({ threshold: t.threshold, answerable: t.report.answerable, unanswerable: t.report.unanswerable })) })), separation: separations })}\n`);
   } else {
     for (const e of envInfo) process.stdout.write(`${e.env === 'own' ? 'Corpus' : 'With archive'}: ${e.corpus}${e.env === 'archive' ? ` + ${archive}` : ''} (${e.articles} articles); model: ${e.model}\n`);
-    process.stdout.write(`Threshold: the built-in default ${DEFAULT_ANSWER.minScore} (a calibration in DATA_DIR is not used here). Cells: own corpus | with archive.\n`);
+    process.stdout.write(`Threshold: the built-in default, ${DEFAULT_MIN_SCORE.hybrid} hybrid / ${DEFAULT_MIN_SCORE.lexical} lexical (a calibration in DATA_DIR is not used here). Cells: own corpus | with archive.\n`);
     for (const set of sets) printTable(`${set.name}`, ENVS.map((env) => results.filter((r) => r.set === set && r.env === env)), questionsOf.get(set) ?? []);
     for (const family of families) {
       const n = sets.filter((s) => s.family === family).length;
@@ -134,7 +134,7 @@ try {
     process.stdout.write('\n');
     for (const s of sweeps) {
       const row = ({ threshold, report: r }: (typeof s.rows)[number]) =>
-        `${threshold.toFixed(2)}${threshold === DEFAULT_ANSWER.minScore ? '*' : ' '} ${pct(r.answerable.quoteAt1, r.answerable.questions)} ${pct(r.answerable.quoteAt3, r.answerable.questions)} ${pct(r.answerable.falseAbstentions, r.answerable.questions)} ${pct(r.unanswerable.abstained, r.unanswerable.questions)}`;
+        `${threshold.toFixed(2)}${threshold === DEFAULT_MIN_SCORE[s.config === 'lexical' ? 'lexical' : 'hybrid'] ? '*' : ' '} ${pct(r.answerable.quoteAt1, r.answerable.questions)} ${pct(r.answerable.quoteAt3, r.answerable.questions)} ${pct(r.answerable.falseAbstentions, r.answerable.questions)} ${pct(r.unanswerable.abstained, r.unanswerable.questions)}`;
       process.stdout.write(`\nthreshold sweep, ${s.config}, ${s.family} sets, ${s.env === 'own' ? 'own corpus' : 'with archive'} (* = the default): quote@1 | quote@3 | false abst | abstain\n${s.rows.map(row).join('\n')}\n`);
     }
     process.stdout.write('\nseparation of the hybrid ranking (chance that a right answer scores above an unanswerable question; 0.5 = no threshold helps, 1 = one separates them):\n');

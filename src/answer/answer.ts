@@ -4,6 +4,7 @@
  * nothing here writes text of its own into a quote.
  */
 import type { StoredArticle, StoredSentence } from '../index/db.js';
+import type { RetrievalMode } from '../config.js';
 import type { Embedder } from '../index/embed.js';
 import { InputError } from '../errors.js';
 import type { Retrieval, Retriever } from './retrieve.js';
@@ -180,6 +181,14 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   explain: false,
 };
 
+/**
+ * The built-in abstention threshold by retrieval mode (DEFAULT_ANSWER.minScore is the hybrid
+ * one). Each is the highest that keeps false abstentions within 10 % on GermanQuAD with the
+ * archive (docs/quality.md, stop 16): keyword search alone scores differently from the mix with
+ * an embedding. `npm run calibrate` replaces it per model and mode.
+ */
+export const DEFAULT_MIN_SCORE: Readonly<Record<RetrievalMode, number>> = { hybrid: 0.38, dense: 0.38, lexical: 0.4 };
+
 export interface Answerer {
   answer(question: string): Promise<Answer>;
 }
@@ -215,7 +224,7 @@ interface Candidate {
 }
 
 export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; synonyms?: Synonyms | null; settings?: Partial<AnswerSettings>; clock?: () => Date }): Answerer {
-  const settings = { ...DEFAULT_ANSWER, ...options.settings };
+  const settings = { ...DEFAULT_ANSWER, minScore: DEFAULT_MIN_SCORE[options.retriever.mode], ...options.settings };
   const clock = options.clock ?? (() => new Date());
   const { index, retriever } = options;
   const synonyms = options.synonyms ?? null;

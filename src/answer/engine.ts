@@ -3,7 +3,7 @@
  * built together. `reload()` opens the newest index and swaps it in between two questions, so a
  * question is always answered from one complete index.
  */
-import { type Answer, type AnswerSettings, DEFAULT_ANSWER, createAnswerer } from './answer.js';
+import { type Answer, type AnswerSettings, DEFAULT_ANSWER, DEFAULT_MIN_SCORE, createAnswerer } from './answer.js';
 import { type Calibration, readCalibration } from './calibration.js';
 import type { Config, RetrievalMode } from '../config.js';
 import type { Embedder } from '../index/embed.js';
@@ -117,10 +117,10 @@ export interface ThresholdInfo {
 }
 
 /** Where the abstention threshold in force comes from, for /about, the log and `ask --explain`. */
-export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibration: Calibration | null): ThresholdInfo {
+export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibration: Calibration | null, mode: RetrievalMode): ThresholdInfo {
   if (config.MIN_ANSWER_SCORE !== undefined) return { value: config.MIN_ANSWER_SCORE, source: 'MIN_ANSWER_SCORE' };
   if (calibration) return { value: calibration.minScore, source: 'calibrated', calibratedAt: calibration.calibratedAt };
-  return { value: DEFAULT_ANSWER.minScore, source: 'default' };
+  return { value: DEFAULT_MIN_SCORE[mode], source: 'default' };
 }
 
 /**
@@ -138,7 +138,7 @@ export function configuredAnswering(config: Pick<Config, 'MAX_QUESTION_LENGTH' |
   const denseWeight = calibration?.denseWeight;
   return {
     options: { answer: answerSettings(config, calibration), ...(denseWeight !== null && denseWeight !== undefined ? { denseWeight } : {}) },
-    threshold: thresholdInfo(config, calibration),
+    threshold: thresholdInfo(config, calibration, mode),
     problem,
   };
 }

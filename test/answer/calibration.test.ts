@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANSWER } from '../../src/answer/answer.js';
+import { DEFAULT_ANSWER, DEFAULT_MIN_SCORE } from '../../src/answer/answer.js';
 import { CALIBRATION_FILE, type Calibration, readCalibration, writeCalibration } from '../../src/answer/calibration.js';
 import { answerSettings, configuredAnswering, thresholdInfo } from '../../src/answer/engine.js';
 import { loadQuestions } from '../../src/answer/evaluate.js';
@@ -47,9 +47,11 @@ describe('answerSettings and thresholdInfo', () => {
   const config = { MAX_QUESTION_LENGTH: 500, MIN_ANSWER_SCORE: undefined };
 
   it('MIN_ANSWER_SCORE wins over the calibration, which wins over the built-in threshold', () => {
-    expect(thresholdInfo(config, null)).toEqual({ value: DEFAULT_ANSWER.minScore, source: 'default' });
-    expect(thresholdInfo(config, sample())).toEqual({ value: 0.41, source: 'calibrated', calibratedAt: '2026-12-01T10:00:00.000Z' });
-    expect(thresholdInfo({ MIN_ANSWER_SCORE: 0.6 }, sample())).toEqual({ value: 0.6, source: 'MIN_ANSWER_SCORE' });
+    expect(thresholdInfo(config, null, 'hybrid')).toEqual({ value: DEFAULT_ANSWER.minScore, source: 'default' });
+    expect(thresholdInfo(config, null, 'lexical')).toEqual({ value: DEFAULT_MIN_SCORE.lexical, source: 'default' });
+    expect(DEFAULT_MIN_SCORE.lexical).not.toBe(DEFAULT_MIN_SCORE.hybrid);
+    expect(thresholdInfo(config, sample(), 'hybrid')).toEqual({ value: 0.41, source: 'calibrated', calibratedAt: '2026-12-01T10:00:00.000Z' });
+    expect(thresholdInfo({ MIN_ANSWER_SCORE: 0.6 }, sample(), 'lexical')).toEqual({ value: 0.6, source: 'MIN_ANSWER_SCORE' });
     expect(answerSettings(config, sample())).toMatchObject({ maxQuestionChars: 500, minScore: 0.41, weights: { dense: 0.3, chunk: DEFAULT_ANSWER.weights.chunk } });
     expect(answerSettings({ ...config, MIN_ANSWER_SCORE: 0.6 }, sample()).minScore).toBe(0.6);
     expect(answerSettings(config, null)).toEqual({ maxQuestionChars: 500 });
