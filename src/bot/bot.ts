@@ -153,7 +153,14 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
       logger.warn({ update_id: ctx.update.update_id, description: error.description }, 'HTML reply rejected, sent as plain text');
       sent = await ctx.reply(answerText(result, topics).slice(0, 4096), { link_preview_options: { is_disabled: true }, ...replyOptions(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
     }
-    if (stored) feedback?.attachMessage(stored.id, sent.chat.id, sent.message_id);
+    if (stored) {
+      try {
+        feedback?.attachMessage(stored.id, sent.chat.id, sent.message_id);
+      } catch (error) {
+        // The answer is out; its buttons bind to the message on their first press (buttons.ts).
+        logger.warn({ update_id: ctx.update.update_id, err: error instanceof Error ? error.message : String(error) }, 'could not record the answer\'s message');
+      }
+    }
     if (result.found) stats.answered++;
     else stats.abstained++;
     logger.info({
