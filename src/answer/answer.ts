@@ -254,12 +254,10 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       let scope = timeScope(question, now);
       let words = blank(question, scope?.spans ?? []);
       // "Was ist heute passiert?": today; "Wie heißt die Stadt heute?": nowadays, a word of the question.
-      if (isDigest(words)) {
-        const today = todayScope(words, now);
-        if (today) {
-          scope = { ...today, recent: scope?.recent ?? false, spans: [...(scope?.spans ?? []), ...today.spans] };
-          words = blank(question, scope.spans);
-        }
+      const today = todayScope(words, now);
+      if (today && isDigest(blank(words, today.spans))) {
+        scope = { ...today, recent: scope?.recent ?? false, spans: [...(scope?.spans ?? []), ...today.spans] };
+        words = blank(question, scope.spans);
       }
       const time = scope ? { from: scope.from, to: scope.to, kind: scope.kind, recent: scope.recent } : undefined;
       const abstain = (extra: Partial<Answer> = {}): Answer => ({ question, found: false, quotes: [], sources: [], more: [], moreSources: [], nearest: [], confidence: 0, language, otherStates: false, ...(time ? { time } : {}), ...extra });

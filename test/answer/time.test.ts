@@ -127,6 +127,9 @@ describe('answers that know the date', () => {
     expect(a.quotes.map((q) => q.article.meta.title)).toEqual(['Verluste steigen weiter']);
     expect(answerText(a)).toMatch(/^Das melden die neuesten Artikel:\n\n„Nach Angaben/);
     expect((await engine.answer('Was war letzte Woche los?')).quotes.map((q) => q.article.meta.date)).toEqual(['2023-09-13']);
+    // "heute" is today in a question about what happened (NOW is the 21st: nothing from today).
+    expect(await engine.answer('Was ist heute passiert?')).toMatchObject({ found: false, noArticlesInWindow: { newest: '2023-09-20' }, time: { from: '2023-09-21', kind: 'restrict' } });
+    expect((await engine.answer('Wie heißt die Stadt heute?')).time).toBeUndefined();
     expect((await engine.answer('Was gibt es Neues?')).quotes.map((q) => q.article.meta.date)).toEqual(['2023-09-20', '2023-09-13', '2023-08-01']);
   });
 
