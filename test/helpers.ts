@@ -23,6 +23,26 @@ afterAll(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Two dated articles giving different figures for the same thing (Russia's lost tanks), a month and a half apart. */
+export const LOSSES_AUGUST = `---
+title: Generalstab meldet neue Verluste
+source: Testzeitung
+date: 2023-08-01
+---
+Nach Angaben des ukrainischen Generalstabs hat Russland seit Kriegsbeginn 4.200 Panzer verloren.
+
+Die Zahlen lassen sich nicht unabhängig überprüfen.
+`;
+export const LOSSES_SEPTEMBER = `---
+title: Verluste steigen weiter
+source: Testzeitung
+date: 2023-09-20
+---
+Nach Angaben des ukrainischen Generalstabs hat Russland seit Kriegsbeginn 4.350 Panzer verloren.
+
+Auch die Zahl der zerstörten Drohnen sei gestiegen.
+`;
+
 /** A temp folder removed after the test file. */
 export function tempDir(prefix = 'belegbot-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));

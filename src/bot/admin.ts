@@ -113,9 +113,37 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
       await html(ctx, `⚠️ ${escapeHtml(error instanceof BelegError ? error.message : apologyText(langOf(ctx)))}`).catch(() => undefined);
     });
   };
-  // Uploads waiting for "replace?" confirmation, by a short token.
-  const pending = new Map<string, { name: string; content: Buffer | string; adminId: number }>();
-  let pendingCounter = 0;
+  /**
+   * Questions put to an admin with buttons ("replace?", "check or add?"): what waits for the
+   * answer, by a short token, in memory (at most `limit`, the oldest forgotten first). `take`
+   * answers the press and returns the pressing admin's own item, removed; anyone else's press,
+   * or one on an item no longer kept, gets a toast saying why, and null.
+   */
+  let tokens = 0;
+  const choices = <T>(limit = Number.POSITIVE_INFINITY) => {
+    const items = new Map<string, T & { adminId: number }>();
+    return {
+      put(item: T & { adminId: number }): string {
+        const token = String(++tokens);
+        items.set(token, item);
+        if (items.size > limit) items.delete(items.keys().next().value ?? '');
+        return token;
+      },
+      async take(ctx: Context & { from: NonNullable<Context['from']> }, token: string): Promise<T | null> {
+        const item = items.get(token);
+        if (!isAdmin(ctx) || !item || item.adminId !== ctx.from.id) {
+          const lang = langOf(ctx);
+          await ctx.answerCallbackQuery({ text: isAdmin(ctx) ? (lang === 'de' ? 'Nicht mehr aktuell.' : 'No longer pending.') : adminOnlyText(lang) });
+          return null;
+        }
+        items.delete(token);
+        await ctx.answerCallbackQuery();
+        return item;
+      },
+    };
+  };
+  // Uploads waiting for "replace?" confirmation.
+  const pending = choices<{ name: string; content: Buffer | string }>();
 
   /**
    * Run a build, editing one progress message. The build is started before anything is awaited,
@@ -185,8 +213,7 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
       await saveArticle(settings.corpusDir, name, content);
     } catch (error) {
       if (!(error instanceof FileExistsError)) throw error;
-      const token = String(++pendingCounter);
-      pending.set(token, { name, content, adminId: ctx.from?.id ?? 0 });
+      const token = pending.put({ name, content, adminId: ctx.from?.id ?? 0 });
       const keyboard = new InlineKeyboard().text(lang === 'de' ? 'Ersetzen' : 'Replace', `replace:${token}`).text(lang === 'de' ? 'Abbrechen' : 'Cancel', `cancel:${token}`);
       await html(ctx, lang === 'de' ? `Eine Datei <code>${escapeHtml(name)}</code> gibt es schon. Ersetzen?` : `A file <code>${escapeHtml(name)}</code> already exists. Replace it?`, { reply_markup: keyboard });
       return;
@@ -284,13 +311,8 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
     const m = /^(replace|cancel):(\d+)$/.exec(ctx.callbackQuery.data);
     if (!m) return next();
     const lang = langOf(ctx);
-    const item = pending.get(m[2] ?? '');
-    if (!isAdmin(ctx) || !item || item.adminId !== ctx.from.id) {
-      await ctx.answerCallbackQuery({ text: isAdmin(ctx) ? (lang === 'de' ? 'Nicht mehr aktuell.' : 'No longer pending.') : adminOnlyText(lang) });
-      return;
-    }
-    pending.delete(m[2] ?? '');
-    await ctx.answerCallbackQuery();
+    const item = await pending.take(ctx, m[2] ?? '');
+    if (!item) return;
     if (m[1] === 'cancel') {
       await html(ctx, lang === 'de' ? 'Abgebrochen, nichts geändert.' : 'Cancelled, nothing changed.');
       return;
@@ -325,7 +347,7 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
   }));
 
   // A post an admin forwards: check it, or add it as an article? Two buttons decide.
-  const forwarded = new Map<string, { text: string; origin: NonNullable<NonNullable<Context['msg']>['forward_origin']>; adminId: number }>();
+  const forwarded = choices<{ text: string; origin: NonNullable<NonNullable<Context['msg']>['forward_origin']> }>(100);
   privateChat.on('message', async (ctx, next) => {
     if (!ctx.msg.forward_origin || !isAdmin(ctx)) return next();
     const lang = langOf(ctx);
@@ -334,23 +356,15 @@ export function createAdminFeature(options: { engine: Engine; builds: BuildManag
       await html(ctx, lang === 'de' ? 'Der Beitrag enthält keinen Text, den ich prüfen oder aufnehmen kann.' : 'The post holds no text I could check or add.');
       return;
     }
-    const token = String(++pendingCounter);
-    forwarded.set(token, { text, origin: ctx.msg.forward_origin, adminId: ctx.from.id });
-    if (forwarded.size > 100) forwarded.delete(forwarded.keys().next().value ?? '');
+    const token = forwarded.put({ text, origin: ctx.msg.forward_origin, adminId: ctx.from.id });
     const keyboard = new InlineKeyboard().text(lang === 'de' ? '🔎 Prüfen' : '🔎 Check', `fwd:check:${token}`).text(lang === 'de' ? '📄 Als Artikel aufnehmen' : '📄 Add as article', `fwd:add:${token}`);
     await html(ctx, lang === 'de' ? 'Weitergeleiteter Beitrag: prüfen, was die Artikel dazu sagen, oder als Artikel aufnehmen?' : 'Forwarded post: check what the articles say about it, or add it as an article?', { reply_markup: keyboard, reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } });
   });
   admin.on('callback_query:data', async (ctx, next) => {
     const m = /^fwd:(check|add):(\d+)$/.exec(ctx.callbackQuery.data);
     if (!m) return next();
-    const lang = langOf(ctx);
-    const item = forwarded.get(m[2] ?? '');
-    if (!isAdmin(ctx) || !item || item.adminId !== ctx.from.id) {
-      await ctx.answerCallbackQuery({ text: isAdmin(ctx) ? (lang === 'de' ? 'Nicht mehr aktuell.' : 'No longer pending.') : adminOnlyText(lang) });
-      return;
-    }
-    forwarded.delete(m[2] ?? '');
-    await ctx.answerCallbackQuery();
+    const item = await forwarded.take(ctx, m[2] ?? '');
+    if (!item) return;
     if (m[1] === 'check') await replyWithClaimCheck(ctx, engine, item.text, { maxQuestionLength: settings.maxQuestionLength ?? 1000 }, logger);
     else await addForwarded(ctx, item.text, item.origin);
   });

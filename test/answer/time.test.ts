@@ -7,7 +7,7 @@ import { timeScope, todayScope } from '../../src/answer/timeScope.js';
 import { answerHtml, answerJson, answerText } from '../../src/bot/format.js';
 import { buildIndex } from '../../src/index/indexer.js';
 import { parseArticle } from '../../src/ingest/ingest.js';
-import { copyCorpus, tempDir, tinyEmbedder } from '../helpers.js';
+import { LOSSES_AUGUST, LOSSES_SEPTEMBER, copyCorpus, tempDir, tinyEmbedder } from '../helpers.js';
 
 const NOW = new Date('2023-09-21T09:00:00Z'); // a Thursday
 const window = (q: string, now = NOW) => {
@@ -74,31 +74,18 @@ describe('figures', () => {
   });
 });
 
-const AUGUST = `---
-title: Generalstab meldet neue Verluste
-source: Testzeitung
-date: 2023-08-01
----
-Nach Angaben des ukrainischen Generalstabs hat Russland seit Kriegsbeginn 4.200 Panzer verloren.
-
-Die Zahlen lassen sich nicht unabhängig überprüfen.
-`;
-const SEPTEMBER = `---
-title: Verluste steigen weiter
-source: Testzeitung
-date: 2023-09-20
----
-Nach Angaben des ukrainischen Generalstabs hat Russland seit Kriegsbeginn 4.350 Panzer verloren.
-
-Auch die Zahl der zerstörten Drohnen sei gestiegen.
-`;
+/** The seed corpus and the two dated loss reports. */
+function datedCorpus(): string {
+  const corpus = copyCorpus();
+  writeFileSync(path.join(corpus, 'panzer-august.md'), LOSSES_AUGUST);
+  writeFileSync(path.join(corpus, 'panzer-september.md'), LOSSES_SEPTEMBER);
+  return corpus;
+}
 
 describe('answers that know the date', () => {
   let engine: Engine;
   beforeAll(async () => {
-    const corpus = copyCorpus();
-    writeFileSync(path.join(corpus, 'panzer-august.md'), AUGUST);
-    writeFileSync(path.join(corpus, 'panzer-september.md'), SEPTEMBER);
+    const corpus = datedCorpus();
     // Another subject with the same counted noun: never read as a changed figure.
     writeFileSync(path.join(corpus, 'bundeswehr.md'), '---\ntitle: Bundeswehr bestellt Panzer\ndate: 2023-06-01\n---\nDie Bundeswehr hat nach eigenen Angaben 300 neue Panzer verloren geglaubt und nun wiedergefunden.\n');
     const dataDir = tempDir();
@@ -165,11 +152,9 @@ describe('answers that know the date', () => {
   });
 
   it('hybrid: the vector search keeps to the window too (HNSW with a label filter)', async () => {
-    const corpus = copyCorpus();
-    writeFileSync(path.join(corpus, 'panzer-august.md'), AUGUST);
-    writeFileSync(path.join(corpus, 'panzer-september.md'), SEPTEMBER);
+    const corpus = datedCorpus();
     const dataDir = tempDir();
-    const embedder = await tinyEmbedder([AUGUST, SEPTEMBER]);
+    const embedder = await tinyEmbedder([LOSSES_AUGUST, LOSSES_SEPTEMBER]);
     await buildIndex({ corpusDir: corpus, dataDir, embedder });
     const hybrid = createEngine({ dataDir, mode: 'hybrid', embedder, clock: () => NOW });
     const dense = createEngine({ dataDir, mode: 'dense', embedder, clock: () => NOW });

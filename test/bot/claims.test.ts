@@ -14,17 +14,8 @@ import { createConfig } from '../../src/config.js';
 import { buildIndex } from '../../src/index/indexer.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeTelegram, buttonsOf, parseTelegramHtml } from '../fakeTelegram.js';
-import { ROOT, copyCorpus, npmScriptArgs, tempDir } from '../helpers.js';
+import { LOSSES_SEPTEMBER, ROOT, copyCorpus, npmScriptArgs, tempDir } from '../helpers.js';
 
-const NEWER = `---
-title: Verluste steigen weiter
-source: Testzeitung
-date: 2023-09-20
----
-Nach Angaben des ukrainischen Generalstabs hat Russland seit Kriegsbeginn 4.350 Panzer verloren.
-
-Auch die Zahl der zerstörten Drohnen sei gestiegen.
-`;
 const NOW = new Date('2023-09-21T09:00:00Z');
 const MIXED = 'Hallo zusammen! Schaut euch das an: Russland hat schon 10.000 Panzer verloren! Putin traf Kim Jong Un auf dem Kosmodrom Wostotschny. Nordkorea hat 500 Eisbären nach Grönland geliefert. Ich finde das krass.';
 
@@ -34,7 +25,7 @@ let engine: Engine;
 
 beforeAll(async () => {
   corpus = copyCorpus();
-  writeFileSync(path.join(corpus, 'panzer-september.md'), NEWER);
+  writeFileSync(path.join(corpus, 'panzer-september.md'), LOSSES_SEPTEMBER);
   dataDir = tempDir();
   await buildIndex({ corpusDir: corpus, dataDir, embedder: null });
   engine = createEngine({ dataDir, mode: 'lexical', embedder: null, clock: () => NOW });
