@@ -410,13 +410,22 @@ function nearestArticles(candidates: readonly Candidate[], settings: AnswerSetti
   return out;
 }
 
-/** Picked sentences as quotes, each citing its article's number in the returned sources (first cited, first numbered). */
+/** Picked sentences as quotes, each citing its article's number in the returned sources. */
 function numbered(picked: ReadonlyArray<{ c: Candidate; range: [number, number] }>): { quotes: Quote[]; sources: StoredArticle[] } {
+  return citedQuotes(picked.map(({ c, range: [start, end] }) => ({ article: c.article, start, end, score: round(c.confidence) })));
+}
+
+/**
+ * Slices of articles as quotes, each citing its article's number in the returned sources (first
+ * cited, first numbered): how every answer numbers its sources, also one built from stored
+ * quotes ("Weitere Zitate").
+ */
+export function citedQuotes(slices: ReadonlyArray<{ article: StoredArticle; start: number; end: number; score: number }>): { quotes: Quote[]; sources: StoredArticle[] } {
   const sources: StoredArticle[] = [];
-  const quotes = picked.map(({ c, range: [start, end] }) => {
-    let n = sources.findIndex((s) => s.row === c.article.row);
-    if (n < 0) n = sources.push(c.article) - 1;
-    return { text: c.article.text.slice(start, end), start, end, score: round(c.confidence), article: c.article, sourceNumber: n + 1 };
+  const quotes = slices.map(({ article, start, end, score }) => {
+    let n = sources.findIndex((s) => s.row === article.row);
+    if (n < 0) n = sources.push(article) - 1;
+    return { text: article.text.slice(start, end), start, end, score, article, sourceNumber: n + 1 };
   });
   return { quotes, sources };
 }
@@ -432,15 +441,11 @@ function isDigest(words: string): boolean {
 
 /** The lead sentence of each of these articles (newest first), as the quotes of an answer. */
 function digestAnswer(index: LoadedIndex, question: string, language: 'de' | 'en', rows: readonly number[], time: Answer['time']): Answer {
-  const quotes: Quote[] = [];
-  const sources: StoredArticle[] = [];
-  for (const row of rows) {
+  const { quotes, sources } = citedQuotes(rows.flatMap((row) => {
     const article = index.store.article(row);
     const lead = article && index.store.leadSentences(row, 1)[0];
-    if (!article || !lead) continue;
-    sources.push(article);
-    quotes.push({ text: article.text.slice(lead.start, lead.end), start: lead.start, end: lead.end, score: 1, article, sourceNumber: sources.length });
-  }
+    return article && lead ? [{ article, start: lead.start, end: lead.end, score: 1 }] : [];
+  }));
   return { question, found: quotes.length > 0, quotes, sources, more: [], moreSources: [], nearest: [], confidence: quotes.length ? 1 : 0, language, otherStates: false, digest: true, ...(time ? { time } : {}) };
 }
 
@@ -467,8 +472,9 @@ function changedFigures(picked: readonly Picked[], candidates: readonly Candidat
   const figuresOf = (text: string) => figuresIn(text).filter((f) => asked.has(f.noun));
   // The question's names and nouns a sentence misses: two sentences are about the same subject
   // when they miss the same ones ("Bundeswehr … 300 Panzer" is not about Russia's tanks).
-  const missing = (c: Candidate) => c.unmatched.filter((s) => salient.has(s)).sort().join(' ');
-  const shown = picked.filter((p) => figuresOf(shownText(p)).length > 0).sort((a, b) => missing(a.c).split(' ').filter(Boolean).length - missing(b.c).split(' ').filter(Boolean).length);
+  const missed = (c: Candidate) => c.unmatched.filter((s) => salient.has(s)).sort();
+  const missing = (c: Candidate) => missed(c).join(' ');
+  const shown = picked.filter((p) => figuresOf(shownText(p)).length > 0).sort((a, b) => missed(a.c).length - missed(b.c).length);
   const first = shown[0];
   if (!first) return null;
   const nouns = new Map(figuresOf(shownText(first)).map((f) => [f.noun, f.value]));

@@ -20,7 +20,7 @@ import type { BotStats } from './bot.js';
 import type { FeedbackStore, GapsReport } from './feedbackStore.js';
 import { checkableText, replyWithClaimCheck } from './claimCheck.js';
 import { type Lang, apologyText, userLanguage } from './replies.js';
-import { topicOptions } from './triggers.js';
+import { isFromOneOf, topicOptions } from './triggers.js';
 
 export interface AdminSettings {
   adminIds: readonly number[];
@@ -98,7 +98,7 @@ export function gapsText(lang: Lang, days: number, report: GapsReport, retention
 export function createAdminFeature(options: { engine: Engine; builds: BuildManager; settings: AdminSettings; stats: BotStats; logger: Logger; feedback?: FeedbackStore | null }): Composer<Context> {
   const { engine, builds, settings, stats, logger } = options;
   const feedback = options.feedback ?? null;
-  const isAdmin = (ctx: Context) => ctx.from !== undefined && settings.adminIds.includes(ctx.from.id);
+  const isAdmin = (ctx: Context) => isFromOneOf(settings.adminIds, ctx.from);
   const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
   const html = (ctx: Context, text: string, extra: Record<string, unknown> = {}) =>
     ctx.reply(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...topicOptions(ctx.msg), ...extra });

@@ -22,7 +22,7 @@ import {
   type Lang, aboutText, apologyText, articleCardText, askUsage, latestText, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
   startText, tooLongText, unknownButtonText, unknownCommandText, userLanguage,
 } from './replies.js';
-import { groupTrigger, parseCommand, topicOptions } from './triggers.js';
+import { groupTrigger, isFromOneOf, parseCommand, replyOptions, topicOptions } from './triggers.js';
 
 export interface BotSettings {
   token: string;
@@ -77,12 +77,9 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
   const perUser = createRateLimiter(settings.rateLimitPerUser);
   const perChat = createRateLimiter(settings.rateLimitPerChat);
   const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
-  const replyOptions = (ctx: Context) => ({
-    ...topicOptions(ctx.msg),
-    ...(ctx.msg ? { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } } : {}),
-  });
+  const replyTo = (ctx: Context) => replyOptions(ctx.msg);
   const replyHtml = (ctx: Context, html: string, keyboard?: InlineKeyboard) =>
-    ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyOptions(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
+    ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyTo(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
   const username = () => bot.botInfo.username;
 
   // One update at a time per chat (the runner handles chats concurrently): answers keep the
@@ -96,7 +93,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
       await next();
     } catch (error) {
       logger.error({ update_id: ctx.update.update_id, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'update failed');
-      if (ctx.chat) await ctx.reply(apologyText(langOf(ctx)), replyOptions(ctx)).catch(() => undefined);
+      if (ctx.chat) await ctx.reply(apologyText(langOf(ctx)), replyTo(ctx)).catch(() => undefined);
     }
   });
 
@@ -151,7 +148,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
       // Telegram rejected the HTML: send the same answer once more as plain text.
       if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
       logger.warn({ update_id: ctx.update.update_id, description: error.description }, 'HTML reply rejected, sent as plain text');
-      sent = await ctx.reply(answerText(result, topics).slice(0, 4096), { link_preview_options: { is_disabled: true }, ...replyOptions(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
+      sent = await ctx.reply(answerText(result, topics).slice(0, 4096), { link_preview_options: { is_disabled: true }, ...replyTo(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
     }
     if (stored) {
       try {
@@ -194,7 +191,7 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, missingModel: settings.missingModel ?? null, threshold: settings.threshold ?? null, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
   });
   bot.use(commands);
-  const isAdmin = (ctx: Context) => ctx.from !== undefined && (settings.adminIds ?? []).includes(ctx.from.id);
+  const isAdmin = (ctx: Context) => isFromOneOf(settings.adminIds ?? [], ctx.from);
   bot.use(createClaimFeature({ engine, logger, isAdmin, settings: { maxQuestionLength: settings.maxQuestionLength, allow: allowed } }));
   for (const feature of settings.features ?? []) bot.use(feature);
   if (feedback) bot.use(createButtonsFeature({ engine, feedback, logger, botUsername: username }));

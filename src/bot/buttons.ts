@@ -6,7 +6,7 @@
  * index in force (the article may be gone or changed since: the reader is told so).
  */
 import { type Context, Composer, InlineKeyboard } from 'grammy';
-import type { Answer, Quote } from '../answer/answer.js';
+import { type Answer, type Quote, citedQuotes } from '../answer/answer.js';
 import type { Engine } from '../answer/engine.js';
 import type { StoredArticle } from '../index/db.js';
 import type { Logger } from '../logger.js';
@@ -153,11 +153,6 @@ export function createButtonsFeature(options: { engine: Engine; feedback: Feedba
 
 /** Stored quotes shown as an answer of their own, numbered in their order. */
 function furtherAnswer(quotes: ReadonlyArray<{ ref: QuoteRef; article: StoredArticle }>, language: Lang): Answer {
-  const sources: StoredArticle[] = [];
-  const shown = quotes.map(({ ref, article }) => {
-    let n = sources.findIndex((s) => s.id === article.id);
-    if (n < 0) n = sources.push(article) - 1;
-    return { text: article.text.slice(ref.start, ref.end), start: ref.start, end: ref.end, score: 0, article, sourceNumber: n + 1 };
-  });
+  const { quotes: shown, sources } = citedQuotes(quotes.map(({ ref, article }) => ({ article, start: ref.start, end: ref.end, score: 0 })));
   return { question: '', found: true, quotes: shown, sources, more: [], moreSources: [], nearest: [], confidence: 0, language, otherStates: false };
 }

@@ -10,7 +10,7 @@ import { checkClaims } from '../answer/claims.js';
 import type { Logger } from '../logger.js';
 import { claimsHtml } from './format.js';
 import { type Lang, userLanguage } from './replies.js';
-import { topicOptions } from './triggers.js';
+import { replyOptions, topicOptions } from './triggers.js';
 
 /** Most statements checked in one text; more are counted in the reply. */
 const MAX_CLAIMS = 5;
@@ -40,10 +40,7 @@ export interface ClaimCheckSettings {
 /** Check `text` and reply in the chat it came from (a reply to the message). */
 export async function replyWithClaimCheck(ctx: Context, engine: Pick<Engine, 'answer'>, text: string, settings: Pick<ClaimCheckSettings, 'maxQuestionLength'>, logger: Logger): Promise<void> {
   const lang: Lang = userLanguage(ctx.from?.language_code);
-  const reply = (html: string) => ctx.reply(html, {
-    parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...topicOptions(ctx.msg),
-    ...(ctx.msg ? { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } } : {}),
-  });
+  const reply = (html: string) => ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyOptions(ctx.msg) });
   if (!text) {
     await reply(T[lang].noText);
     return;

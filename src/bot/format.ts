@@ -131,8 +131,22 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function safeUrl(url: string | undefined): string | undefined {
+/** The URL when it is a plain http(s) address, safe to put into an href. */
+export function safeUrl(url: string | undefined): string | undefined {
   return url && /^https?:\/\/[^\s"<>]+$/i.test(url) ? url : undefined;
+}
+
+/** An article's title as Telegram HTML: a link to its page when it has a safe address, else bold. */
+export function titleHtml(meta: Pick<StoredArticle['meta'], 'title' | 'url'>): string {
+  const url = safeUrl(meta.url);
+  return url ? `<a href="${escapeHtml(url)}">${escapeHtml(meta.title)}</a>` : `<b>${escapeHtml(meta.title)}</b>`;
+}
+
+/** A numbered source line: "[n] title – source, author, date", and the card's deep link with a bot name. */
+function sourceHtml(a: StoredArticle, n: number, language: 'de' | 'en', botUsername?: string): string {
+  const rest = sourceLine(a, language);
+  const info = botUsername ? ` <a href="${escapeHtml(articleLink(botUsername, a.id))}">ⓘ</a>` : '';
+  return `[${n}] ${titleHtml(a.meta)}${rest.length ? ` – ${escapeHtml(rest.join(', '))}` : ''}${info}`;
 }
 
 export interface HtmlOptions {
@@ -166,13 +180,7 @@ export function answerHtml(answer: Answer, topics: readonly string[] = [], optio
     const sources = answer.sources
       .map((a, i) => ({ a, n: i + 1 }))
       .filter(({ n }) => used.has(n))
-      .map(({ a, n }) => {
-        const url = safeUrl(a.meta.url);
-        const title = url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.meta.title)}</a>` : `<b>${escapeHtml(a.meta.title)}</b>`;
-        const rest = sourceLine(a, answer.language);
-        const info = options.botUsername ? ` <a href="${escapeHtml(articleLink(options.botUsername, a.id))}">ⓘ</a>` : '';
-        return `[${n}] ${title}${rest.length ? ` – ${escapeHtml(rest.join(', '))}` : ''}${info}`;
-      });
+      .map(({ a, n }) => sourceHtml(a, n, answer.language, options.botUsername));
     return `${body}\n\n<i>${escapeHtml(t.sources)}:</i>\n${sources.join('\n')}`;
   };
   let quotes = answer.quotes.map((q) => ({ text: q.text, cut: false, n: q.sourceNumber }));
@@ -290,12 +298,7 @@ export function claimsHtml(check: ClaimCheck, language: 'de' | 'en', options: Ht
       }
       return lines.join('\n');
     });
-    const sourceLines = sources.map((a, i) => {
-      const url = safeUrl(a.meta.url);
-      const title = url ? `<a href="${escapeHtml(url)}">${escapeHtml(a.meta.title)}</a>` : `<b>${escapeHtml(a.meta.title)}</b>`;
-      const rest = sourceLine(a, language);
-      return `[${i + 1}] ${title}${rest.length ? ` – ${escapeHtml(rest.join(', '))}` : ''}`;
-    });
+    const sourceLines = sources.map((a, i) => sourceHtml(a, i + 1, language));
     const left = check.unchecked + check.claims.length - count;
     return [blocks.join('\n\n'), sourceLines.length ? `<i>${escapeHtml(T[language].sources)}:</i>\n${sourceLines.join('\n')}` : '', left > 0 ? `<i>${escapeHtml(v.more(left))}</i>` : ''].filter(Boolean).join('\n\n');
   };

@@ -4,7 +4,7 @@
  */
 import type { ThresholdInfo } from '../answer/engine.js';
 import type { StoredArticle } from '../index/db.js';
-import { TELEGRAM_LIMIT, escapeHtml, formatDate } from './format.js';
+import { TELEGRAM_LIMIT, escapeHtml, formatDate, safeUrl, titleHtml } from './format.js';
 
 export type Lang = 'de' | 'en';
 
@@ -171,7 +171,7 @@ export function unknownButtonText(lang: Lang): string {
 /** An article's card, opened by a source line's deep link: title, source, date, link and a question it answers. */
 export function articleCardText(lang: Lang, article: Pick<StoredArticle, 'id' | 'meta'>, sample: string | null): string {
   const m = article.meta;
-  const url = m.url && /^https?:\/\/[^\s"<>]+$/i.test(m.url) ? m.url : null;
+  const url = safeUrl(m.url);
   const lines = [
     `<b>${escapeHtml(m.title)}</b>`,
     [m.source, m.author, formatDate(m.date, lang) ?? (lang === 'de' ? 'ohne Datum' : 'undated')].filter(Boolean).map((x) => escapeHtml(String(x))).join(', '),
@@ -188,8 +188,7 @@ export function latestText(lang: Lang, items: ReadonlyArray<{ article: Pick<Stor
   const lines = [lang === 'de' ? '<b>Die neuesten Artikel</b>' : '<b>The newest articles</b>'];
   for (const { article, sample } of items) {
     const m = article.meta;
-    const url = m.url && /^https?:\/\/[^\s"<>]+$/i.test(m.url) ? m.url : null;
-    const title = url ? `<a href="${escapeHtml(url)}">${escapeHtml(m.title)}</a>` : `<b>${escapeHtml(m.title)}</b>`;
+    const title = titleHtml(m);
     const rest = [m.source, formatDate(m.date, lang)].filter(Boolean).join(', ');
     const entry = `• ${title}${rest ? ` – ${escapeHtml(rest)}` : ''}${sample ? `\n  ${lang === 'de' ? 'Zum Beispiel' : 'For example'}: <i>${escapeHtml(sample)}</i>` : ''}`;
     if (lines.join('\n').length + entry.length + 1 > limit) break;

@@ -55,3 +55,13 @@ export function groupTrigger(message: Pick<Message, 'text' | 'entities' | 'reply
 export function topicOptions(message: Pick<Message, 'is_topic_message' | 'message_thread_id'> | undefined): { message_thread_id?: number } {
   return message?.is_topic_message && message.message_thread_id ? { message_thread_id: message.message_thread_id } : {};
 }
+
+/** Send options for a reply to `message`: in its forum topic, quoting it (sent also when it is gone). */
+export function replyOptions(message: Pick<Message, 'message_id' | 'is_topic_message' | 'message_thread_id'> | undefined): { message_thread_id?: number; reply_parameters?: { message_id: number; allow_sending_without_reply: true } } {
+  return { ...topicOptions(message), ...(message ? { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } } : {}) };
+}
+
+/** Whether the update comes from one of these user ids (the admins). */
+export function isFromOneOf(ids: readonly number[], from: { id: number } | undefined): boolean {
+  return from !== undefined && ids.includes(from.id);
+}
