@@ -8,7 +8,13 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type AnswerSettings } from '../src/answer/answer.js';
 import { type Engine, createEngine } from '../src/answer/engine.js';
-import { type EvalAnswer, type EvalQuestion, bm25SentenceBaseline, loadQuestions, questionSetFiles } from '../src/answer/evaluate.js';
+import {
+  type EvalAnswer,
+  type EvalQuestion,
+  bm25SentenceBaseline,
+  loadQuestions,
+  questionSetFiles,
+} from '../src/answer/evaluate.js';
 import type { Synonyms } from '../src/answer/synonyms.js';
 import { answerJson } from '../src/bot/format.js';
 import { errorMessage } from '../src/errors.js';
@@ -23,7 +29,10 @@ export interface QuestionSet {
   /** Short name for tables: the file name, with its folder for sets that bring their own corpus. */
   readonly name: string;
   readonly corpus: string;
-  /** Sets that bring their own corpus are external (written by nobody on the team); the rest are the seed sets. */
+  /**
+   * Sets that bring their own corpus are external (written by nobody on the team); the rest are the
+   * seed sets.
+   */
   readonly family: 'seed' | 'external';
 }
 
@@ -34,11 +43,20 @@ export interface QuestionSet {
  */
 export function questionSet(file: string, defaultCorpus: string): QuestionSet {
   const own = path.join(path.dirname(file), 'corpus');
-  if (existsSync(own)) return { file, name: `${path.basename(path.dirname(file))}/${path.basename(file)}`, corpus: own, family: 'external' };
+  if (existsSync(own))
+    return {
+      file,
+      name: `${path.basename(path.dirname(file))}/${path.basename(file)}`,
+      corpus: own,
+      family: 'external',
+    };
   return { file, name: path.basename(file), corpus: defaultCorpus, family: 'seed' };
 }
 
-/** The GermanQuAD dev set copied into the repository (CC BY 4.0, test/eval/germanquad/README.md), with its corpus. */
+/**
+ * The GermanQuAD dev set copied into the repository (CC BY 4.0, test/eval/germanquad/README.md),
+ * with its corpus.
+ */
 export function germanQuadFile(root: string): string {
   return path.join(root, 'test/eval/germanquad/questions.jsonl');
 }
@@ -46,7 +64,9 @@ export function germanQuadFile(root: string): string {
 /** The sets `npm run eval` scores by default: the seed sets, then the external one. */
 export function defaultQuestionFiles(root: string): string[] {
   const known = questionSetFiles(root);
-  return [known.dev, known.own, ...known.heldout, germanQuadFile(root)].filter((f) => existsSync(f));
+  return [known.dev, known.own, ...known.heldout, germanQuadFile(root)].filter((f) =>
+    existsSync(f),
+  );
 }
 
 /** The archive indexed beside every set by default: the shared real news archive, when present. */
@@ -79,34 +99,62 @@ export interface ModelChoice {
  * `archive/`) with the chosen model, or, when it cannot be loaded (offline), a tiny model made
  * from exactly the indexed texts. Returns the environment and what model it used.
  */
-export async function buildEnvironment(tmp: string, key: string, corpus: string, archive: string | null, model: ModelChoice | null, log: (s: string) => void, options: { fallback: boolean } = { fallback: true }): Promise<Environment & { modelNote: string }> {
+export async function buildEnvironment(
+  tmp: string,
+  key: string,
+  corpus: string,
+  archive: string | null,
+  model: ModelChoice | null,
+  log: (s: string) => void,
+  options: { fallback: boolean } = { fallback: true },
+): Promise<Environment & { modelNote: string }> {
   const dir = path.join(tmp, key);
   let corpusDir = corpus;
   if (archive) {
     corpusDir = path.join(dir, 'corpus');
     mkdirSync(corpusDir, { recursive: true });
     cpSync(corpus, path.join(corpusDir, 'own'), { recursive: true });
-    cpSync(archive, path.join(corpusDir, 'archive'), { recursive: true, filter: (src) => !path.basename(src).startsWith('.') && !/^readme\.md$/i.test(path.basename(src)) });
+    cpSync(archive, path.join(corpusDir, 'archive'), {
+      recursive: true,
+      filter: (src) =>
+        !path.basename(src).startsWith('.') && !/^readme\.md$/i.test(path.basename(src)),
+    });
   }
   const { articles } = await readCorpus(corpusDir);
   let embedder: Embedder | null = null;
   let modelNote = 'none (lexical)';
-  if (model) try {
-    embedder = await createTransformersEmbedder({ modelId: model.modelId, cacheDir: model.cacheDir });
-    modelNote = model.modelId;
-  } catch (error) {
-    if (!options.fallback) throw error;
-    log(`note: ${errorMessage(error).split('. ')[0]}; using a tiny offline model made from the indexed corpus instead`);
-    const modelDir = path.join(dir, 'tiny-model');
-    await writeTinyModel(modelDir, { texts: articles.map((a) => `${a.meta.title}\n${a.text}`) });
-    embedder = await createTransformersEmbedder({ modelId: modelDir });
-    modelNote = 'tiny offline model made from the indexed corpus (npm run make-tiny-model)';
-  }
+  if (model)
+    try {
+      embedder = await createTransformersEmbedder({
+        modelId: model.modelId,
+        cacheDir: model.cacheDir,
+      });
+      modelNote = model.modelId;
+    } catch (error) {
+      if (!options.fallback) throw error;
+      log(
+        `note: ${errorMessage(error).split('. ')[0]}; using a tiny offline model made from the indexed corpus instead`,
+      );
+      const modelDir = path.join(dir, 'tiny-model');
+      await writeTinyModel(modelDir, { texts: articles.map((a) => `${a.meta.title}\n${a.text}`) });
+      embedder = await createTransformersEmbedder({ modelId: modelDir });
+      modelNote = 'tiny offline model made from the indexed corpus (npm run make-tiny-model)';
+    }
   const denseDir = path.join(dir, 'dense');
   const lexicalDir = path.join(dir, 'lexical');
   if (embedder) await buildIndex({ corpusDir, dataDir: denseDir, embedder });
   await buildIndex({ corpusDir, dataDir: lexicalDir, embedder: null });
-  return { key, corpus, withArchive: archive !== null, articles, byFile: new Map(articles.map((a) => [a.file, a])), embedder, denseDir, lexicalDir, modelNote };
+  return {
+    key,
+    corpus,
+    withArchive: archive !== null,
+    articles,
+    byFile: new Map(articles.map((a) => [a.file, a])),
+    embedder,
+    denseDir,
+    lexicalDir,
+    modelNote,
+  };
 }
 
 /** A configuration `npm run eval` scores: an engine, or the baseline. */
@@ -114,31 +162,172 @@ export interface EvalConfig {
   /** Stable key for --configs. */
   readonly key: string;
   readonly name: string;
-  readonly make: (env: Environment, synonyms: Synonyms | null) => { engine?: Engine; baseline?: (q: string) => EvalAnswer };
+  readonly make: (
+    env: Environment,
+    synonyms: Synonyms | null,
+  ) => { engine?: Engine; baseline?: (q: string) => EvalAnswer };
 }
 
 const NEVER: Partial<AnswerSettings> = { minScore: 0, abstainOnOtherStates: false };
 
 export const CONFIGS: readonly EvalConfig[] = [
-  { key: 'default', name: 'hybrid (default)', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms }) }) },
-  { key: 'never', name: 'hybrid, never abstains', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, answer: NEVER }) }) },
-  { key: 'lexical', name: 'lexical (offline)', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.lexicalDir, mode: 'lexical', embedder: null, synonyms }) }) },
-  { key: 'lexical-never', name: 'lexical, never abstains', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.lexicalDir, mode: 'lexical', embedder: null, synonyms, answer: NEVER }) }) },
-  { key: 'rrf', name: 'hybrid (rrf)', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, fusion: 'rrf' }) }) },
-  { key: 'no-subword', name: 'hybrid, no sub-word match', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, splitCompounds: false, answer: { subwordMatch: false } }) }) },
-  { key: 'no-compounds', name: 'hybrid, no compound splitting', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, splitCompounds: false }) }) },
-  { key: 'no-states', name: 'hybrid, no state check', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, answer: { stateCheck: false } }) }) },
-  { key: 'no-other-states', name: 'hybrid, no other-state abstention', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms, answer: { abstainOnOtherStates: false } }) }) },
-  { key: 'no-synonyms', name: 'hybrid, no synonyms', make: (e) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms: null }) }) },
-  { key: 'no-chance', name: 'lexical, confidence not judged against chance', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.lexicalDir, mode: 'lexical', embedder: null, synonyms, answer: { chancePrior: 0, minScore: 0.48 } }) }) },
-  { key: 'dense', name: 'dense', make: (e, synonyms) => ({ engine: createEngine({ dataDir: e.denseDir, mode: 'dense', embedder: e.embedder, synonyms }) }) },
-  { key: 'baseline', name: 'baseline: BM25 sentences', make: (e) => ({ baseline: bm25SentenceBaseline(e.articles) }) },
+  {
+    key: 'default',
+    name: 'hybrid (default)',
+    make: (e, synonyms) => ({
+      engine: createEngine({ dataDir: e.denseDir, mode: 'hybrid', embedder: e.embedder, synonyms }),
+    }),
+  },
+  {
+    key: 'never',
+    name: 'hybrid, never abstains',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.denseDir,
+        mode: 'hybrid',
+        embedder: e.embedder,
+        synonyms,
+        answer: NEVER,
+      }),
+    }),
+  },
+  {
+    key: 'lexical',
+    name: 'lexical (offline)',
+    make: (e, synonyms) => ({
+      engine: createEngine({ dataDir: e.lexicalDir, mode: 'lexical', embedder: null, synonyms }),
+    }),
+  },
+  {
+    key: 'lexical-never',
+    name: 'lexical, never abstains',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.lexicalDir,
+        mode: 'lexical',
+        embedder: null,
+        synonyms,
+        answer: NEVER,
+      }),
+    }),
+  },
+  {
+    key: 'rrf',
+    name: 'hybrid (rrf)',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.denseDir,
+        mode: 'hybrid',
+        embedder: e.embedder,
+        synonyms,
+        fusion: 'rrf',
+      }),
+    }),
+  },
+  {
+    key: 'no-subword',
+    name: 'hybrid, no sub-word match',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.denseDir,
+        mode: 'hybrid',
+        embedder: e.embedder,
+        synonyms,
+        splitCompounds: false,
+        answer: { subwordMatch: false },
+      }),
+    }),
+  },
+  {
+    key: 'no-compounds',
+    name: 'hybrid, no compound splitting',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.denseDir,
+        mode: 'hybrid',
+        embedder: e.embedder,
+        synonyms,
+        splitCompounds: false,
+      }),
+    }),
+  },
+  {
+    key: 'no-states',
+    name: 'hybrid, no state check',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.denseDir,
+        mode: 'hybrid',
+        embedder: e.embedder,
+        synonyms,
+        answer: { stateCheck: false },
+      }),
+    }),
+  },
+  {
+    key: 'no-other-states',
+    name: 'hybrid, no other-state abstention',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.denseDir,
+        mode: 'hybrid',
+        embedder: e.embedder,
+        synonyms,
+        answer: { abstainOnOtherStates: false },
+      }),
+    }),
+  },
+  {
+    key: 'no-synonyms',
+    name: 'hybrid, no synonyms',
+    make: (e) => ({
+      engine: createEngine({
+        dataDir: e.denseDir,
+        mode: 'hybrid',
+        embedder: e.embedder,
+        synonyms: null,
+      }),
+    }),
+  },
+  {
+    key: 'no-chance',
+    name: 'lexical, confidence not judged against chance',
+    make: (e, synonyms) => ({
+      engine: createEngine({
+        dataDir: e.lexicalDir,
+        mode: 'lexical',
+        embedder: null,
+        synonyms,
+        answer: { chancePrior: 0, minScore: 0.48 },
+      }),
+    }),
+  },
+  {
+    key: 'dense',
+    name: 'dense',
+    make: (e, synonyms) => ({
+      engine: createEngine({ dataDir: e.denseDir, mode: 'dense', embedder: e.embedder, synonyms }),
+    }),
+  },
+  {
+    key: 'baseline',
+    name: 'baseline: BM25 sentences',
+    make: (e) => ({ baseline: bm25SentenceBaseline(e.articles) }),
+  },
 ];
 
 /** Answers of one configuration to each question, in order. */
-export async function runConfig(made: { engine?: Engine; baseline?: (q: string) => EvalAnswer }, questions: readonly EvalQuestion[]): Promise<EvalAnswer[]> {
+export async function runConfig(
+  made: { engine?: Engine; baseline?: (q: string) => EvalAnswer },
+  questions: readonly EvalQuestion[],
+): Promise<EvalAnswer[]> {
   const answers: EvalAnswer[] = [];
-  for (const q of questions) answers.push(made.engine ? answerJson(await made.engine.answer(q.q)) : (made.baseline as (q: string) => EvalAnswer)(q.q));
+  for (const q of questions)
+    answers.push(
+      made.engine
+        ? answerJson(await made.engine.answer(q.q))
+        : (made.baseline as (q: string) => EvalAnswer)(q.q),
+    );
   return answers;
 }
 

@@ -11,18 +11,30 @@ import { loadEnv } from './env.js';
 import { downloadProgress, parseCli, resolveDirs } from './cli.js';
 
 const USAGE = 'Usage: npm run index -- [--corpus DIR] [--data DIR]';
-const { values } = parseCli(USAGE, { options: { corpus: { type: 'string' }, data: { type: 'string' } } });
+const { values } = parseCli(USAGE, {
+  options: { corpus: { type: 'string' }, data: { type: 'string' } },
+});
 const config = loadEnv();
 const { corpusDir, dataDir } = resolveDirs(config, values);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 try {
-  const embedder = config.RETRIEVAL_MODE === 'lexical'
-    ? null
-    : await createTransformersEmbedder({ modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR, onProgress: downloadProgress() });
-  log(`Indexing ${corpusDir} into ${dataDir} (${embedder ? `model ${embedder.modelId}, ${embedder.dimensions} dimensions` : 'lexical only, no model'})`);
+  const embedder =
+    config.RETRIEVAL_MODE === 'lexical'
+      ? null
+      : await createTransformersEmbedder({
+          modelId: config.EMBEDDING_MODEL,
+          cacheDir: config.MODEL_CACHE_DIR,
+          onProgress: downloadProgress(),
+        });
+  log(
+    `Indexing ${corpusDir} into ${dataDir} (${embedder ? `model ${embedder.modelId}, ${embedder.dimensions} dimensions` : 'lexical only, no model'})`,
+  );
   const summary = await buildIndex({
-    corpusDir, dataDir, embedder, maxArticleBytes: config.MAX_ARTICLE_BYTES,
+    corpusDir,
+    dataDir,
+    embedder,
+    maxArticleBytes: config.MAX_ARTICLE_BYTES,
     onWarning: (w) => log(`warning: ${w.file}: ${w.message}`),
     onProgress: progressReporter(),
   });
@@ -31,7 +43,10 @@ try {
   log(
     `${s.rebuilt ? 'Index built' : 'Index up to date, nothing rebuilt'}: ${s.articles} articles, ${s.chunks} chunks in ${s.seconds.toFixed(2)} s (${rate} chunks/s); ` +
       `${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged; ${s.embedded} chunks and ${s.sentencesEmbedded} sentences embedded` +
-      (s.warnings.length ? `; ${s.warnings.length} file(s) skipped or truncated (see warnings above)` : '') + '.',
+      (s.warnings.length
+        ? `; ${s.warnings.length} file(s) skipped or truncated (see warnings above)`
+        : '') +
+      '.',
   );
 } catch (error) {
   log(error instanceof BelegError ? `error: ${error.message}` : `error: ${errorMessage(error)}`);
@@ -39,7 +54,13 @@ try {
 }
 
 function progressReporter(): (p: BuildProgress) => void {
-  const labels: Record<BuildProgress['phase'], string> = { read: 'reading', embed: 'embedding', store: 'storing', sentences: 'sentences', hnsw: 'vector index' };
+  const labels: Record<BuildProgress['phase'], string> = {
+    read: 'reading',
+    embed: 'embedding',
+    store: 'storing',
+    sentences: 'sentences',
+    hnsw: 'vector index',
+  };
   if (process.stderr.isTTY) {
     let bar: cliProgress.SingleBar | null = null;
     let phase = '';
@@ -47,7 +68,13 @@ function progressReporter(): (p: BuildProgress) => void {
       if (p.phase !== phase) {
         bar?.stop();
         phase = p.phase;
-        bar = new cliProgress.SingleBar({ format: `${labels[p.phase].padEnd(12)} [{bar}] {value}/{total} {eta_formatted}`, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            format: `${labels[p.phase].padEnd(12)} [{bar}] {value}/{total} {eta_formatted}`,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(p.total, p.done);
       } else bar?.update(p.done);
       if (p.done >= p.total && p.phase === 'hnsw') bar?.stop();

@@ -1,6 +1,8 @@
 /**
- * npm run make-tiny-model -- --out DIR [--corpus DIR] [--dim 384] [--layers N [--heads 12] [--intermediate 1536]]
- * Writes a tiny offline embedding model built from the corpus vocabulary (see src/index/tinyModel.ts).
+ * npm run make-tiny-model -- --out DIR [--corpus DIR] [--dim 384] [--layers N [--heads 12]
+ * [--intermediate 1536]]
+ * Writes a tiny offline embedding model built from the corpus vocabulary (see
+ * src/index/tinyModel.ts).
  * With --layers it also has transformer layers with random weights: the compute of a real
  * encoder of that shape, for measuring speed offline (not for answer quality).
  */
@@ -10,12 +12,21 @@ import { readCorpus } from '../src/ingest/ingest.js';
 import { writeTinyModel } from '../src/index/tinyModel.js';
 import { parseCli, usageExit, wholeNumber } from './cli.js';
 
-const USAGE = 'Usage: npm run make-tiny-model -- --out DIR [--corpus DIR] [--dim 384] [--layers N [--heads 12] [--intermediate 1536]]';
+const USAGE =
+  'Usage: npm run make-tiny-model -- --out DIR [--corpus DIR] [--dim 384] [--layers N [--heads 12] [--intermediate 1536]]';
 const { values } = parseCli(USAGE, {
-  options: { out: { type: 'string' }, corpus: { type: 'string' }, dim: { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' }, intermediate: { type: 'string' } },
+  options: {
+    out: { type: 'string' },
+    corpus: { type: 'string' },
+    dim: { type: 'string' },
+    layers: { type: 'string' },
+    heads: { type: 'string' },
+    intermediate: { type: 'string' },
+  },
 });
 const config = loadEnv();
-const count = (name: string, raw: string | undefined): number | undefined => (raw === undefined ? undefined : wholeNumber(USAGE, name, raw, 0));
+const count = (name: string, raw: string | undefined): number | undefined =>
+  raw === undefined ? undefined : wholeNumber(USAGE, name, raw, 0);
 if (!values.out) usageExit(USAGE, '--out DIR is required');
 const layers = count('layers', values.layers);
 const heads = count('heads', values.heads);
@@ -30,6 +41,8 @@ const result = await writeTinyModel(out, {
   ...(heads !== undefined ? { heads } : {}),
   ...(intermediate !== undefined ? { intermediate } : {}),
 });
-process.stdout.write(`Tiny model written to ${out} (${result.vocabulary} tokens, ${result.dimensions} dimensions` +
-  `${layers ? `, ${layers} random transformer layers: for speed measurements only` : ''}, from ${articles.length} articles in ${corpus}).\n` +
-  `Use it with: EMBEDDING_MODEL=${out} npm run index\n`);
+process.stdout.write(
+  `Tiny model written to ${out} (${result.vocabulary} tokens, ${result.dimensions} dimensions` +
+    `${layers ? `, ${layers} random transformer layers: for speed measurements only` : ''}, from ${articles.length} articles in ${corpus}).\n` +
+    `Use it with: EMBEDDING_MODEL=${out} npm run index\n`,
+);

@@ -25,7 +25,10 @@ const DAY_MS = 86_400_000;
 
 export interface App {
   readonly engine: Engine;
-  /** The retrieval mode served: RETRIEVAL_MODE, or lexical when the default hybrid's model could not be loaded. */
+  /**
+   * The retrieval mode served: RETRIEVAL_MODE, or lexical when the default hybrid's model could not
+   * be loaded.
+   */
   readonly mode: RetrievalMode;
   /** The configured model that could not be loaded (null when it loaded or none was needed). */
   readonly missingModel: string | null;
@@ -49,10 +52,17 @@ export interface AppOptions {
 export async function startApp({ config, logger, botSettings }: AppOptions): Promise<App> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError(BOTFATHER_HELP);
   const { embedder, mode, missingModel } = await embedderForMode(
-    { mode: config.RETRIEVAL_MODE, modeSet: config.retrievalModeSet, modelId: config.EMBEDDING_MODEL, cacheDir: config.MODEL_CACHE_DIR },
     {
-      loaded: (e, ms) => logger.info({ model: e.modelId, dimensions: e.dimensions, ms }, 'model loaded'),
-      missing: (model, reason) => logger.warn({ model, reason }, modelMissingWarning(model, reason)),
+      mode: config.RETRIEVAL_MODE,
+      modeSet: config.retrievalModeSet,
+      modelId: config.EMBEDDING_MODEL,
+      cacheDir: config.MODEL_CACHE_DIR,
+    },
+    {
+      loaded: (e, ms) =>
+        logger.info({ model: e.modelId, dimensions: e.dimensions, ms }, 'model loaded'),
+      missing: (model, reason) =>
+        logger.warn({ model, reason }, modelMissingWarning(model, reason)),
     },
   );
   // Build the index when it is missing, refresh it when the corpus changed (a no-op otherwise).
@@ -64,10 +74,24 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
   } else {
     try {
       const s = await buildIndex({
-        corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, embedder, maxArticleBytes: config.MAX_ARTICLE_BYTES,
+        corpusDir: config.CORPUS_DIR,
+        dataDir: config.DATA_DIR,
+        embedder,
+        maxArticleBytes: config.MAX_ARTICLE_BYTES,
         onWarning: (w) => logger.warn({ file: w.file }, w.message),
       });
-      logger.info({ articles: s.articles, chunks: s.chunks, added: s.added, changed: s.changed, removed: s.removed, rebuilt: s.rebuilt, seconds: Math.round(s.seconds * 100) / 100 }, 'index ready');
+      logger.info(
+        {
+          articles: s.articles,
+          chunks: s.chunks,
+          added: s.added,
+          changed: s.changed,
+          removed: s.removed,
+          rebuilt: s.rebuilt,
+          seconds: Math.round(s.seconds * 100) / 100,
+        },
+        'index ready',
+      );
     } catch (error) {
       if (!currentIndexFolder(config.DATA_DIR)) throw error;
       logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
@@ -76,12 +100,28 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
   const answering = configuredAnswering(config, config.DATA_DIR, mode, embedder?.modelId ?? null);
   if (answering.problem) logger.warn(answering.problem);
-  logger.info({ threshold: answering.threshold.value, source: answering.threshold.source, denseWeight: answering.options.denseWeight }, 'abstention threshold');
-  const engine = createEngine({ dataDir: config.DATA_DIR, mode, embedder, synonyms, ...answering.options });
+  logger.info(
+    {
+      threshold: answering.threshold.value,
+      source: answering.threshold.source,
+      denseWeight: answering.options.denseWeight,
+    },
+    'abstention threshold',
+  );
+  const engine = createEngine({
+    dataDir: config.DATA_DIR,
+    mode,
+    embedder,
+    synonyms,
+    ...answering.options,
+  });
   await engine.answer('Aufwärmen').catch(() => undefined); // first query pays for lazy loads, not a user
 
   // Answers, votes and (opt-in) question texts: beside the index, never replaced by a build.
-  const feedback = openFeedbackStore(path.join(config.DATA_DIR, FEEDBACK_FILE), { storeQuestions: config.STORE_QUESTIONS, retentionDays: config.QUESTION_RETENTION_DAYS });
+  const feedback = openFeedbackStore(path.join(config.DATA_DIR, FEEDBACK_FILE), {
+    storeQuestions: config.STORE_QUESTIONS,
+    retentionDays: config.QUESTION_RETENTION_DAYS,
+  });
   const purgeTimer = setInterval(() => {
     try {
       const n = feedback.purge();
@@ -94,26 +134,56 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };
   const builds = createBuildManager({
     engine,
-    job: { corpusDir: config.CORPUS_DIR, dataDir: config.DATA_DIR, modelId: embedder?.modelId ?? null, cacheDir: config.MODEL_CACHE_DIR, maxArticleBytes: config.MAX_ARTICLE_BYTES },
+    job: {
+      corpusDir: config.CORPUS_DIR,
+      dataDir: config.DATA_DIR,
+      modelId: embedder?.modelId ?? null,
+      cacheDir: config.MODEL_CACHE_DIR,
+      maxArticleBytes: config.MAX_ARTICLE_BYTES,
+    },
   });
   const admin = createAdminFeature({
-    engine, builds, stats, logger, feedback,
+    engine,
+    builds,
+    stats,
+    logger,
+    feedback,
     settings: {
-      adminIds: config.ADMIN_USER_IDS, corpusDir: config.CORPUS_DIR, maxArticleBytes: config.MAX_ARTICLE_BYTES, token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot: config.TELEGRAM_API_ROOT, modelId: embedder?.modelId ?? null, maxQuestionLength: config.MAX_QUESTION_LENGTH,
+      adminIds: config.ADMIN_USER_IDS,
+      corpusDir: config.CORPUS_DIR,
+      maxArticleBytes: config.MAX_ARTICLE_BYTES,
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      modelId: embedder?.modelId ?? null,
+      maxQuestionLength: config.MAX_QUESTION_LENGTH,
     },
   });
   const bot = createBot({
-    engine, logger, stats, feedback,
+    engine,
+    logger,
+    stats,
+    feedback,
     settings: {
-      token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, maxQuestionLength: config.MAX_QUESTION_LENGTH,
-      rateLimitPerUser: config.RATE_LIMIT_PER_USER, rateLimitPerChat: config.RATE_LIMIT_PER_CHAT, logQuestions: config.LOG_QUESTIONS,
-      modelId: embedder?.modelId ?? null, missingModel, mode, threshold: answering.threshold, features: [admin], adminIds: config.ADMIN_USER_IDS,
-      ...botSettings, inline: { rateLimitPerUser: config.RATE_LIMIT_INLINE_PER_USER, ...botSettings?.inline },
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      maxQuestionLength: config.MAX_QUESTION_LENGTH,
+      rateLimitPerUser: config.RATE_LIMIT_PER_USER,
+      rateLimitPerChat: config.RATE_LIMIT_PER_CHAT,
+      logQuestions: config.LOG_QUESTIONS,
+      modelId: embedder?.modelId ?? null,
+      missingModel,
+      mode,
+      threshold: answering.threshold,
+      features: [admin],
+      adminIds: config.ADMIN_USER_IDS,
+      ...botSettings,
+      inline: { rateLimitPerUser: config.RATE_LIMIT_INLINE_PER_USER, ...botSettings?.inline },
     },
   });
   await bot.init();
-  await registerCommands(bot).catch((error) => logger.warn({ err: errorMessage(error) }, 'setMyCommands failed'));
+  await registerCommands(bot).catch((error) =>
+    logger.warn({ err: errorMessage(error) }, 'setMyCommands failed'),
+  );
 
   let runner: RunnerHandle | null = null;
   let server: Server | null = null;
@@ -123,7 +193,16 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     server = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/healthz') {
         const m = engine.current().manifest;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, articles: m.articles, chunks: m.chunks, mode, model: embedder?.modelId ?? null, ...(missingModel ? { missingModel } : {}) }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            ok: true,
+            articles: m.articles,
+            chunks: m.chunks,
+            mode,
+            model: embedder?.modelId ?? null,
+            ...(missingModel ? { missingModel } : {}),
+          }),
+        );
         return;
       }
       if (req.method === 'POST' && req.url === path) {
@@ -136,7 +215,10 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server?.listen(config.PORT, resolve));
-    await bot.api.setWebhook(config.WEBHOOK_URL, { secret_token: config.WEBHOOK_SECRET ?? '', allowed_updates: ALLOWED_UPDATES });
+    await bot.api.setWebhook(config.WEBHOOK_URL, {
+      secret_token: config.WEBHOOK_SECRET ?? '',
+      allowed_updates: ALLOWED_UPDATES,
+    });
     logger.info({ port: config.PORT, path }, 'webhook mode');
   } else {
     await bot.api.deleteWebhook();
@@ -146,14 +228,24 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
 
   let stopping: Promise<void> | null = null;
   return {
-    engine, stats, server, builds, mode, missingModel, feedback,
+    engine,
+    stats,
+    server,
+    builds,
+    mode,
+    missingModel,
+    feedback,
     stop() {
       stopping ??= (async () => {
         if (runner?.isRunning()) await runner.stop();
         // runner.stop() resolves once fetching has ended, not when the updates in flight are done
         // (@grammyjs/runner 2: the sink hands them off): wait for those, so an answer being sent
         // is still recorded before the feedback store closes (up to 30 s).
-        for (const deadline = Date.now() + 30_000; runner && runner.size() > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+        for (
+          const deadline = Date.now() + 30_000;
+          runner && runner.size() > 0 && Date.now() < deadline;
+        )
+          await new Promise((resolve) => setTimeout(resolve, 20));
         await builds.current()?.terminate(); // an unfinished build is discarded; the index stays as it was
         if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
         engine.close();

@@ -40,7 +40,11 @@ export class ModelLoadError extends BelegError {
 }
 
 export class IndexError extends BelegError {
-  constructor(code: 'INDEX_MISSING' | 'INDEX_MISMATCH' | 'INDEX_CORRUPT' | 'INDEX_BUSY', message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: 'INDEX_MISSING' | 'INDEX_MISMATCH' | 'INDEX_CORRUPT' | 'INDEX_BUSY',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options);
     this.name = 'IndexError';
   }

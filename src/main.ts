@@ -18,7 +18,10 @@ try {
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(1); // a second Ctrl-C: do not wait
     logger.info({ signal }, 'shutting down');
-    app.stop().then(() => process.exit(0), () => process.exit(1));
+    app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -27,7 +30,10 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  logger.fatal({ err: errorMessage(error), code: error instanceof BelegError ? error.code : undefined }, 'could not start');
+  logger.fatal(
+    { err: errorMessage(error), code: error instanceof BelegError ? error.code : undefined },
+    'could not start',
+  );
   process.stderr.write(`${errorMessage(error)}\n`);
   process.exit(1);
 }

@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 // snowball-stemmers is CommonJS without types; one tiny adapter keeps that here.
-const snowball = require('snowball-stemmers') as { newStemmer(lang: string): { stem(word: string): string } };
+const snowball = require('snowball-stemmers') as {
+  newStemmer(lang: string): { stem(word: string): string };
+};
 const german = snowball.newStemmer('german');
 
 export interface Token {
@@ -86,13 +88,20 @@ export function contentStems(text: string): string[] {
 
 export interface QuestionTerm {
   readonly stem: string;
-  /** Capitalized inside the question (German nouns and names) or a number: what the question is about. */
+  /**
+   * Capitalized inside the question (German nouns and names) or a number: what the question is
+   * about.
+   */
   readonly salient: boolean;
-  /** Words in the name this term is part of ("Kim Jong Un" → 3): one name, one share of the weight. */
+  /**
+   * Words in the name this term is part of ("Kim Jong Un" → 3): one name, one share of the weight.
+   */
   readonly nameWords?: number;
 }
 
-/** Content stems of a question with their salience; the first word's capital letter says nothing. */
+/**
+ * Content stems of a question with their salience; the first word's capital letter says nothing.
+ */
 export function questionTerms(text: string): QuestionTerm[] {
   const out = new Map<string, { salient: boolean; name: number }>();
   const names: number[] = []; // words per name, by name id
@@ -117,7 +126,10 @@ export function questionTerms(text: string): QuestionTerm[] {
     previous = capital ? { end: t.end, name } : null;
     const s = stem(t.text);
     const seen = out.get(s);
-    out.set(s, { salient: (seen?.salient ?? false) || salient, name: seen && seen.name >= 0 ? seen.name : name });
+    out.set(s, {
+      salient: (seen?.salient ?? false) || salient,
+      name: seen && seen.name >= 0 ? seen.name : name,
+    });
   }
   return [...out].map(([stem, { salient, name }]) => {
     const words = name >= 0 ? (names[name] ?? 1) : 1;
@@ -141,7 +153,8 @@ const INFLECTIONS = ['ung', 'ten', 'ern', 'te', 'et', 'er', 'en', 't', 'n'];
 
 /**
  * A rougher key than the Snowball stem, for matching inflected verbs and their nouns, which
- * Snowball leaves apart: gefeiert/feiern → feier, geliefert/Lieferung → liefer, getestet/Tests → test.
+ * Snowball leaves apart: gefeiert/feiern → feier, geliefert/Lieferung → liefer, getestet/Tests →
+ * test.
  * Used only for partial credit when no stem matches; never stored in the index.
  */
 export function wordRoot(stemmed: string): string {
@@ -151,11 +164,16 @@ export function wordRoot(stemmed: string): string {
   return ending ? r.slice(0, -ending.length) : r;
 }
 
-
-/** "Moskau/Pjöngjang – " before an article's first sentence (or its title): where it was filed, not what it says. */
+/**
+ * "Moskau/Pjöngjang – " before an article's first sentence (or its title): where it was filed, not
+ * what it says.
+ */
 export const DATELINE = /^\p{Lu}[\p{L}.-]*(?:\s*\/\s*\p{Lu}[\p{L}.-]*)*\s+[–—-]\s+/u;
 
-/** The stems of an article's title without its dateline: what every sentence of the article is about. */
+/**
+ * The stems of an article's title without its dateline: what every sentence of the article is
+ * about.
+ */
 export function titleStems(title: string): string[] {
   return stems(title.slice(DATELINE.exec(title)?.[0].length ?? 0));
 }

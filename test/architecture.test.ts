@@ -22,7 +22,9 @@ function sourceFiles(dir: string): string[] {
 
 /** Relative imports of a file (static, type-only, dynamic), resolved to files under src/. */
 export function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const specs = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1] ?? '');
+  const specs = [
+    ...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm),
+  ].map((m) => m[1] ?? '');
   return specs.map((s) => path.resolve(path.dirname(file), s).replace(/\.js$/, '.ts'));
 }
 
@@ -35,7 +37,10 @@ function rank(file: string): number {
   return LEAVES.has(rel) ? 0 : STAGES.length + 1;
 }
 
-/** Every cycle's files (one per strongly connected component of more than one file, or a self-import). */
+/**
+ * Every cycle's files (one per strongly connected component of more than one file, or a
+ * self-import).
+ */
 export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
@@ -76,7 +81,11 @@ describe('src/ layout', () => {
   const graph = new Map(files.map((f) => [f, importsOf(f)]));
 
   it('has the pipeline stages as folders', () => {
-    for (const stage of STAGES) expect(files.some((f) => f.startsWith(path.join(SRC, stage) + path.sep)), stage).toBe(true);
+    for (const stage of STAGES)
+      expect(
+        files.some((f) => f.startsWith(path.join(SRC, stage) + path.sep)),
+        stage,
+      ).toBe(true);
   });
 
   it('has no import cycle', () => {
@@ -89,7 +98,8 @@ describe('src/ layout', () => {
       for (const target of imports) {
         if (!graph.has(target)) continue;
         const [from, to] = [rank(file), rank(target)];
-        if (to > from || (from === 0 && to !== 0) || (to === STAGES.length + 1 && from !== to)) wrong.push(`${path.relative(ROOT, file)} → ${path.relative(ROOT, target)}`);
+        if (to > from || (from === 0 && to !== 0) || (to === STAGES.length + 1 && from !== to))
+          wrong.push(`${path.relative(ROOT, file)} → ${path.relative(ROOT, target)}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -98,10 +108,22 @@ describe('src/ layout', () => {
   it('the checks can fail: a cycle and an import of a later stage are found', () => {
     const a = path.join(SRC, 'answer/a.ts');
     const b = path.join(SRC, 'answer/b.ts');
-    expect(cycles(new Map([[a, [b]], [b, [a]]]))).toEqual([[a, b]]);
-    expect(importsOf(path.join(SRC, 'config.ts'), "import type { X } from './answer/answer.js';\nconst m = await import('./bot/bot.js');")).toEqual([
-      path.join(SRC, 'answer/answer.ts'), path.join(SRC, 'bot/bot.ts'),
-    ]);
-    expect(rank(path.join(SRC, 'config.ts'))).toBeLessThan(rank(path.join(SRC, 'answer/answer.ts')));
+    expect(
+      cycles(
+        new Map([
+          [a, [b]],
+          [b, [a]],
+        ]),
+      ),
+    ).toEqual([[a, b]]);
+    expect(
+      importsOf(
+        path.join(SRC, 'config.ts'),
+        "import type { X } from './answer/answer.js';\nconst m = await import('./bot/bot.js');",
+      ),
+    ).toEqual([path.join(SRC, 'answer/answer.ts'), path.join(SRC, 'bot/bot.ts')]);
+    expect(rank(path.join(SRC, 'config.ts'))).toBeLessThan(
+      rank(path.join(SRC, 'answer/answer.ts')),
+    );
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError, isWholeNumber, readCli } from '../scripts/cli.js';
 
-const config = { options: { data: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true } as const;
+const config = {
+  options: { data: { type: 'string' }, json: { type: 'boolean', default: false } },
+  allowPositionals: true,
+} as const;
 
 describe('command-line arguments', () => {
   it('parses what a script takes', () => {
@@ -26,6 +29,7 @@ describe('command-line arguments', () => {
   it('takes whole numbers only, from a minimum', () => {
     expect(isWholeNumber('3', 1)).toBe(true);
     expect(isWholeNumber('0', 0)).toBe(true);
-    for (const bad of ['0', '1.5', 'x', '', ' ', '-2']) expect(isWholeNumber(bad, 1), bad).toBe(false);
+    for (const bad of ['0', '1.5', 'x', '', ' ', '-2'])
+      expect(isWholeNumber(bad, 1), bad).toBe(false);
   });
 });

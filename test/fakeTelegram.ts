@@ -28,7 +28,24 @@ export interface Fault {
   parameters?: { retry_after?: number };
 }
 
-const ALLOWED_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'blockquote', 'tg-spoiler', 'span', 'tg-emoji']);
+const ALLOWED_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-spoiler',
+  'span',
+  'tg-emoji',
+]);
 
 /** Telegram's HTML rules, as far as replies use them. Returns the visible text or an error. */
 export function parseTelegramHtml(html: string): { text: string } | { error: string } {
@@ -39,19 +56,31 @@ export function parseTelegramHtml(html: string): { text: string } | { error: str
     const ch = html[i] ?? '';
     if (ch === '<') {
       const m = /^<(\/?)([a-zA-Z-]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*>/.exec(html.slice(i));
-      if (!m) return { error: `Bad Request: can't parse entities: Unexpected end tag at byte offset ${i}` };
+      if (!m)
+        return {
+          error: `Bad Request: can't parse entities: Unexpected end tag at byte offset ${i}`,
+        };
       const [all, closing, rawName] = m;
       const name = (rawName ?? '').toLowerCase();
-      if (!ALLOWED_TAGS.has(name)) return { error: `Bad Request: can't parse entities: Unsupported start tag "${name}" at byte offset ${i}` };
+      if (!ALLOWED_TAGS.has(name))
+        return {
+          error: `Bad Request: can't parse entities: Unsupported start tag "${name}" at byte offset ${i}`,
+        };
       if (closing) {
-        if (stack.pop() !== name) return { error: `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "${name}"` };
+        if (stack.pop() !== name)
+          return {
+            error: `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "${name}"`,
+          };
       } else stack.push(name);
       i += all.length;
     } else if (ch === '>') {
       return { error: `Bad Request: can't parse entities: Unexpected ">" at byte offset ${i}` };
     } else if (ch === '&') {
       const m = /^&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);/.exec(html.slice(i));
-      if (!m) return { error: `Bad Request: can't parse entities: Character entity expected at byte offset ${i}` };
+      if (!m)
+        return {
+          error: `Bad Request: can't parse entities: Character entity expected at byte offset ${i}`,
+        };
       text += { lt: '<', gt: '>', amp: '&', quot: '"' }[m[1] as 'lt'] ?? '?';
       i += m[0].length;
     } else {
@@ -59,21 +88,36 @@ export function parseTelegramHtml(html: string): { text: string } | { error: str
       i++;
     }
   }
-  if (stack.length) return { error: `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "${stack[stack.length - 1]}"` };
+  if (stack.length)
+    return {
+      error: `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "${stack[stack.length - 1]}"`,
+    };
   return { text };
 }
 
 export class FakeTelegram {
   readonly token = '123456:TEST_token_for_the_fake_telegram_server';
   readonly botInfo: UserFromGetMe = {
-    id: 999, is_bot: true, first_name: 'Belegbot', username: 'belegbot_test_bot', can_join_groups: true,
-    can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false,
+    id: 999,
+    is_bot: true,
+    first_name: 'Belegbot',
+    username: 'belegbot_test_bot',
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
   } as UserFromGetMe;
   readonly sent: SentMessage[] = [];
   readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
   readonly files = new Map<string, { path: string; content: Buffer }>();
   /** answerInlineQuery calls accepted, in order. */
-  readonly inlineAnswers: Array<{ inline_query_id: string; results: Array<Record<string, unknown>>; cache_time?: number; is_personal?: boolean }> = [];
+  readonly inlineAnswers: Array<{
+    inline_query_id: string;
+    results: Array<Record<string, unknown>>;
+    cache_time?: number;
+    is_personal?: boolean;
+  }> = [];
   /** answerCallbackQuery calls accepted, in order. */
   readonly callbackAnswers: Array<{ callback_query_id: string; text?: string }> = [];
   private server: Server;
@@ -119,27 +163,63 @@ export class FakeTelegram {
   }
 
   /** A text message update from a user in a chat. */
-  message(opts: { chatId: number; chatType?: 'private' | 'group' | 'supergroup'; text: string; userId?: number; lang?: string; entities?: unknown[]; replyTo?: unknown; threadId?: number; document?: unknown; caption?: string; forwardOrigin?: unknown }): Update {
+  message(opts: {
+    chatId: number;
+    chatType?: 'private' | 'group' | 'supergroup';
+    text: string;
+    userId?: number;
+    lang?: string;
+    entities?: unknown[];
+    replyTo?: unknown;
+    threadId?: number;
+    document?: unknown;
+    caption?: string;
+    forwardOrigin?: unknown;
+  }): Update {
     const userId = opts.userId ?? 42;
     const chatType = opts.chatType ?? 'private';
     const message: Record<string, unknown> = {
-      message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000),
-      chat: chatType === 'private' ? { id: opts.chatId, type: 'private', first_name: 'Ada' } : { id: opts.chatId, type: chatType, title: 'Redaktion', ...(opts.threadId ? { is_forum: true } : {}) },
-      from: { id: userId, is_bot: false, first_name: 'Ada', ...(opts.lang ? { language_code: opts.lang } : {}) },
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat:
+        chatType === 'private'
+          ? { id: opts.chatId, type: 'private', first_name: 'Ada' }
+          : {
+              id: opts.chatId,
+              type: chatType,
+              title: 'Redaktion',
+              ...(opts.threadId ? { is_forum: true } : {}),
+            },
+      from: {
+        id: userId,
+        is_bot: false,
+        first_name: 'Ada',
+        ...(opts.lang ? { language_code: opts.lang } : {}),
+      },
     };
     if (opts.document) message.document = opts.document;
     else message.text = opts.text;
     if (opts.caption) message.caption = opts.caption;
     if (opts.forwardOrigin) message.forward_origin = opts.forwardOrigin;
-    const entities = opts.entities ?? (opts.text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: opts.text.split(/\s/)[0]?.length ?? 0 }] : undefined);
+    const entities =
+      opts.entities ??
+      (opts.text.startsWith('/')
+        ? [{ type: 'bot_command', offset: 0, length: opts.text.split(/\s/)[0]?.length ?? 0 }]
+        : undefined);
     if (entities && !opts.document) message.entities = entities;
     if (opts.replyTo) message.reply_to_message = opts.replyTo;
-    if (opts.threadId) { message.message_thread_id = opts.threadId; message.is_topic_message = true; }
+    if (opts.threadId) {
+      message.message_thread_id = opts.threadId;
+      message.is_topic_message = true;
+    }
     return this.pushUpdate({ message } as unknown as Omit<Update, 'update_id'>);
   }
 
   /** Register a file users can "upload": returns the Document to put into a message. */
-  addFile(fileName: string, content: Buffer | string): { file_id: string; file_unique_id: string; file_name: string; file_size: number } {
+  addFile(
+    fileName: string,
+    content: Buffer | string,
+  ): { file_id: string; file_unique_id: string; file_name: string; file_size: number } {
     const id = `file${this.files.size + 1}`;
     const buffer = Buffer.isBuffer(content) ? content : Buffer.from(content);
     this.files.set(id, { path: `documents/${id}.bin`, content: buffer });
@@ -147,28 +227,69 @@ export class FakeTelegram {
   }
 
   /** A button press on one of the bot's messages (`messageId`, default 1). */
-  callback(opts: { chatId: number; userId: number; data: string; messageId?: number; chatType?: 'private' | 'group' | 'supergroup'; lang?: string }): Update {
-    const chat = (opts.chatType ?? 'private') === 'private' ? { id: opts.chatId, type: 'private', first_name: 'Ada' } : { id: opts.chatId, type: opts.chatType, title: 'Redaktion' };
+  callback(opts: {
+    chatId: number;
+    userId: number;
+    data: string;
+    messageId?: number;
+    chatType?: 'private' | 'group' | 'supergroup';
+    lang?: string;
+  }): Update {
+    const chat =
+      (opts.chatType ?? 'private') === 'private'
+        ? { id: opts.chatId, type: 'private', first_name: 'Ada' }
+        : { id: opts.chatId, type: opts.chatType, title: 'Redaktion' };
     return this.pushUpdate({
       callback_query: {
-        id: `cb${this.nextUpdateId}`, chat_instance: 'ci', data: opts.data,
-        from: { id: opts.userId, is_bot: false, first_name: 'Ada', ...(opts.lang ? { language_code: opts.lang } : {}) },
+        id: `cb${this.nextUpdateId}`,
+        chat_instance: 'ci',
+        data: opts.data,
+        from: {
+          id: opts.userId,
+          is_bot: false,
+          first_name: 'Ada',
+          ...(opts.lang ? { language_code: opts.lang } : {}),
+        },
         message: { message_id: opts.messageId ?? 1, date: 0, chat, from: this.botInfo, text: '?' },
       },
     } as unknown as Omit<Update, 'update_id'>);
   }
 
   /** Press the button labelled `label` under a message the bot sent. */
-  press(message: SentMessage, label: string, userId: number, opts: { chatType?: 'private' | 'group' | 'supergroup'; lang?: string } = {}): Update {
+  press(
+    message: SentMessage,
+    label: string,
+    userId: number,
+    opts: { chatType?: 'private' | 'group' | 'supergroup'; lang?: string } = {},
+  ): Update {
     const button = buttonsOf(message).find((b) => b.text === label);
-    if (!button) throw new Error(`no button "${label}" under message ${message.message_id}: ${JSON.stringify(buttonsOf(message).map((b) => b.text))}`);
-    return this.callback({ chatId: message.chat_id, userId, data: button.callback_data, messageId: message.message_id, ...opts });
+    if (!button)
+      throw new Error(
+        `no button "${label}" under message ${message.message_id}: ${JSON.stringify(buttonsOf(message).map((b) => b.text))}`,
+      );
+    return this.callback({
+      chatId: message.chat_id,
+      userId,
+      data: button.callback_data,
+      messageId: message.message_id,
+      ...opts,
+    });
   }
 
   /** An inline query (`@bot text` typed in any chat). */
   inlineQuery(opts: { userId: number; query: string; lang?: string }): Update {
     return this.pushUpdate({
-      inline_query: { id: `iq${this.nextUpdateId}`, from: { id: opts.userId, is_bot: false, first_name: 'Ada', ...(opts.lang ? { language_code: opts.lang } : {}) }, query: opts.query, offset: '' },
+      inline_query: {
+        id: `iq${this.nextUpdateId}`,
+        from: {
+          id: opts.userId,
+          is_bot: false,
+          first_name: 'Ada',
+          ...(opts.lang ? { language_code: opts.lang } : {}),
+        },
+        query: opts.query,
+        offset: '',
+      },
     } as unknown as Omit<Update, 'update_id'>);
   }
 
@@ -176,7 +297,8 @@ export class FakeTelegram {
   async waitForInline(n: number, ms = 15_000): Promise<FakeTelegram['inlineAnswers']> {
     const deadline = Date.now() + ms;
     while (this.inlineAnswers.length < n) {
-      if (Date.now() > deadline) throw new Error(`expected ${n} inline answers, got ${this.inlineAnswers.length}`);
+      if (Date.now() > deadline)
+        throw new Error(`expected ${n} inline answers, got ${this.inlineAnswers.length}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return this.inlineAnswers;
@@ -186,22 +308,36 @@ export class FakeTelegram {
   async waitForCallbackAnswers(n: number, ms = 15_000): Promise<FakeTelegram['callbackAnswers']> {
     const deadline = Date.now() + ms;
     while (this.callbackAnswers.length < n) {
-      if (Date.now() > deadline) throw new Error(`expected ${n} callback answers, got ${JSON.stringify(this.callbackAnswers)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `expected ${n} callback answers, got ${JSON.stringify(this.callbackAnswers)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return this.callbackAnswers;
   }
 
   /** Wait until a message or edit to `chatId`, sent at index `from` or later, matches `test`. */
-  async waitFor(chatId: number, test: (text: string) => boolean, from = 0, ms = 60_000): Promise<SentMessage> {
+  async waitFor(
+    chatId: number,
+    test: (text: string) => boolean,
+    from = 0,
+    ms = 60_000,
+  ): Promise<SentMessage> {
     const deadline = Date.now() + ms;
     for (;;) {
       const hit = this.sent.slice(from).find((m) => m.chat_id === chatId && test(m.text));
       if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`no message to ${chatId} matched; got ${JSON.stringify(this.sent.filter((m) => m.chat_id === chatId).map((m) => m.text.slice(0, 80)))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no message to ${chatId} matched; got ${JSON.stringify(this.sent.filter((m) => m.chat_id === chatId).map((m) => m.text.slice(0, 80)))}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 100);
-        this.sentListeners.push(() => { clearTimeout(t); resolve(); });
+        this.sentListeners.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -211,10 +347,16 @@ export class FakeTelegram {
     const deadline = Date.now() + ms;
     while (this.sent.length < n) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${n} sent messages, got ${this.sent.length}: ${JSON.stringify(this.sent.map((s) => s.text.slice(0, 60)))}`);
+      if (left <= 0)
+        throw new Error(
+          `expected ${n} sent messages, got ${this.sent.length}: ${JSON.stringify(this.sent.map((s) => s.text.slice(0, 60)))}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 200));
-        this.sentListeners.push(() => { clearTimeout(t); resolve(); });
+        this.sentListeners.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
     return this.sent;
@@ -224,20 +366,27 @@ export class FakeTelegram {
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? '');
     if (fileMatch) {
       const file = [...this.files.values()].find((f) => f.path === fileMatch[2]);
-      if (!file || fileMatch[1] !== this.token) { res.writeHead(404).end(); return; }
+      if (!file || fileMatch[1] !== this.token) {
+        res.writeHead(404).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.content);
       return;
     }
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const body = await new Promise<string>((resolve) => {
       let data = '';
-      req.on('data', (d) => { data += String(d); });
+      req.on('data', (d) => {
+        data += String(d);
+      });
       req.on('end', () => resolve(data));
     });
     const reply = (status: number, json: unknown) => {
-      if (!res.writableEnded && !res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      if (!res.writableEnded && !res.destroyed)
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     };
-    if (!m || m[1] !== this.token) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (!m || m[1] !== this.token)
+      return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = m[2] ?? '';
     let payload: Record<string, unknown> = {};
     try {
@@ -251,33 +400,56 @@ export class FakeTelegram {
     const ok = (result: unknown) => reply(200, { ok: true, result });
     const bad = (description: string) => reply(400, { ok: false, error_code: 400, description });
     switch (method) {
-      case 'getMe': return ok(this.botInfo);
-      case 'deleteWebhook': case 'setWebhook': case 'setMyCommands': case 'sendChatAction': return ok(true);
+      case 'getMe':
+        return ok(this.botInfo);
+      case 'deleteWebhook':
+      case 'setWebhook':
+      case 'setMyCommands':
+      case 'sendChatAction':
+        return ok(true);
       case 'answerCallbackQuery': {
         const text = payload.text === undefined ? undefined : String(payload.text);
         if (text !== undefined && text.length > 200) return bad('Bad Request: MESSAGE_TOO_LONG');
-        if (this.callbackAnswers.some((a) => a.callback_query_id === payload.callback_query_id)) return bad('Bad Request: query is too old and response timeout expired or query ID is invalid');
-        this.callbackAnswers.push({ callback_query_id: String(payload.callback_query_id), ...(text !== undefined ? { text } : {}) });
+        if (this.callbackAnswers.some((a) => a.callback_query_id === payload.callback_query_id))
+          return bad(
+            'Bad Request: query is too old and response timeout expired or query ID is invalid',
+          );
+        this.callbackAnswers.push({
+          callback_query_id: String(payload.callback_query_id),
+          ...(text !== undefined ? { text } : {}),
+        });
         return ok(true);
       }
       case 'answerInlineQuery': {
-        const results = Array.isArray(payload.results) ? (payload.results as Array<Record<string, unknown>>) : null;
+        const results = Array.isArray(payload.results)
+          ? (payload.results as Array<Record<string, unknown>>)
+          : null;
         if (!results) return bad('Bad Request: RESULTS_INVALID');
         if (results.length > 50) return bad('Bad Request: RESULTS_TOO_MUCH');
         const ids = new Set<string>();
         for (const r of results) {
           const id = String(r.id ?? '');
-          if (Buffer.byteLength(id) < 1 || Buffer.byteLength(id) > 64) return bad('Bad Request: RESULT_ID_INVALID');
+          if (Buffer.byteLength(id) < 1 || Buffer.byteLength(id) > 64)
+            return bad('Bad Request: RESULT_ID_INVALID');
           if (ids.has(id)) return bad('Bad Request: RESULT_ID_DUPLICATE');
           ids.add(id);
-          if (r.type !== 'article' || !String(r.title ?? '').trim()) return bad('Bad Request: RESULT_TITLE_EMPTY');
-          const content = r.input_message_content as { message_text?: string; parse_mode?: string } | undefined;
+          if (r.type !== 'article' || !String(r.title ?? '').trim())
+            return bad('Bad Request: RESULT_TITLE_EMPTY');
+          const content = r.input_message_content as
+            { message_text?: string; parse_mode?: string } | undefined;
           const problem = messageProblem(String(content?.message_text ?? ''), content?.parse_mode);
           if (problem) return bad(problem);
           const markupProblem = keyboardProblem(r.reply_markup);
           if (markupProblem) return bad(markupProblem);
         }
-        this.inlineAnswers.push({ inline_query_id: String(payload.inline_query_id), results, ...(payload.cache_time !== undefined ? { cache_time: Number(payload.cache_time) } : {}), ...(payload.is_personal !== undefined ? { is_personal: Boolean(payload.is_personal) } : {}) });
+        this.inlineAnswers.push({
+          inline_query_id: String(payload.inline_query_id),
+          results,
+          ...(payload.cache_time !== undefined ? { cache_time: Number(payload.cache_time) } : {}),
+          ...(payload.is_personal !== undefined
+            ? { is_personal: Boolean(payload.is_personal) }
+            : {}),
+        });
         return ok(true);
       }
       case 'getUpdates': {
@@ -287,8 +459,14 @@ export class FakeTelegram {
           const wait = Math.min(Number(payload.timeout ?? 0) * 1000, this.pollCapMs);
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, wait);
-            this.waiters.push(() => { clearTimeout(t); resolve(); });
-            req.on('close', () => { clearTimeout(t); resolve(); });
+            this.waiters.push(() => {
+              clearTimeout(t);
+              resolve();
+            });
+            req.on('close', () => {
+              clearTimeout(t);
+              resolve();
+            });
           });
         }
         return ok(this.updates.slice(0, Number(payload.limit ?? 100)));
@@ -296,37 +474,77 @@ export class FakeTelegram {
       case 'getFile': {
         const file = this.files.get(String(payload.file_id));
         if (!file) return bad('Bad Request: invalid file_id');
-        return ok({ file_id: payload.file_id, file_unique_id: `u${payload.file_id}`, file_size: file.content.length, file_path: file.path });
+        return ok({
+          file_id: payload.file_id,
+          file_unique_id: `u${payload.file_id}`,
+          file_size: file.content.length,
+          file_path: file.path,
+        });
       }
-      case 'sendMessage': case 'editMessageText': {
+      case 'sendMessage':
+      case 'editMessageText': {
         const raw = String(payload.text ?? '');
-        const problem = messageProblem(raw, payload.parse_mode) ?? keyboardProblem(payload.reply_markup);
+        const problem =
+          messageProblem(raw, payload.parse_mode) ?? keyboardProblem(payload.reply_markup);
         if (problem) return bad(problem);
-        const visible = payload.parse_mode === 'HTML' ? (parseTelegramHtml(raw) as { text: string }).text : raw;
+        const visible =
+          payload.parse_mode === 'HTML' ? (parseTelegramHtml(raw) as { text: string }).text : raw;
         if (method === 'editMessageText') {
-          const before = [...this.sent].reverse().find((m) => m.chat_id === Number(payload.chat_id) && m.message_id === Number(payload.message_id));
+          const before = [...this.sent]
+            .reverse()
+            .find(
+              (m) =>
+                m.chat_id === Number(payload.chat_id) &&
+                m.message_id === Number(payload.message_id),
+            );
           if (!before) return bad('Bad Request: message to edit not found');
-          if (before.text === raw && JSON.stringify(before.reply_markup ?? null) === JSON.stringify(payload.reply_markup ?? null)) return bad('Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+          if (
+            before.text === raw &&
+            JSON.stringify(before.reply_markup ?? null) ===
+              JSON.stringify(payload.reply_markup ?? null)
+          )
+            return bad(
+              'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+            );
         }
-        const replyTo = (payload.reply_parameters as { message_id?: number } | undefined)?.message_id;
+        const replyTo = (payload.reply_parameters as { message_id?: number } | undefined)
+          ?.message_id;
         const id = method === 'editMessageText' ? Number(payload.message_id) : this.nextMessageId++;
         this.sent.push({
-          message_id: id, chat_id: Number(payload.chat_id), text: raw, method,
+          message_id: id,
+          chat_id: Number(payload.chat_id),
+          text: raw,
+          method,
           ...(payload.parse_mode ? { parse_mode: String(payload.parse_mode) } : {}),
           ...(replyTo ? { reply_to: replyTo } : {}),
-          ...(payload.message_thread_id ? { message_thread_id: Number(payload.message_thread_id) } : {}),
+          ...(payload.message_thread_id
+            ? { message_thread_id: Number(payload.message_thread_id) }
+            : {}),
           ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}),
         });
         for (const l of this.sentListeners.splice(0)) l();
-        return ok({ message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: Number(payload.chat_id), type: 'private' }, from: this.botInfo, text: visible });
+        return ok({
+          message_id: id,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(payload.chat_id), type: 'private' },
+          from: this.botInfo,
+          text: visible,
+        });
       }
       default:
-        return reply(404, { ok: false, error_code: 404, description: `Not Found: method ${method} not found` });
+        return reply(404, {
+          ok: false,
+          error_code: 404,
+          description: `Not Found: method ${method} not found`,
+        });
     }
   }
 }
 
-/** Why Telegram would refuse this message text (HTML errors, empty, over 4096 visible characters), or null. */
+/**
+ * Why Telegram would refuse this message text (HTML errors, empty, over 4096 visible characters),
+ * or null.
+ */
 function messageProblem(raw: string, parseMode: unknown): string | null {
   let visible = raw;
   if (parseMode === 'HTML') {
@@ -339,7 +557,10 @@ function messageProblem(raw: string, parseMode: unknown): string | null {
   return null;
 }
 
-/** Why Telegram would refuse this inline keyboard (callback data of 1-64 bytes, a text on every button), or null. */
+/**
+ * Why Telegram would refuse this inline keyboard (callback data of 1-64 bytes, a text on every
+ * button), or null.
+ */
 function keyboardProblem(markup: unknown): string | null {
   const rows = (markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard;
   if (markup === undefined || rows === undefined) return null;
@@ -348,7 +569,11 @@ function keyboardProblem(markup: unknown): string | null {
     if (!Array.isArray(row)) return 'Bad Request: REPLY_MARKUP_INVALID';
     for (const b of row as Array<{ text?: string; callback_data?: string; url?: string }>) {
       if (!b.text) return 'Bad Request: BUTTON_TEXT_INVALID';
-      if (b.callback_data !== undefined && (Buffer.byteLength(b.callback_data) < 1 || Buffer.byteLength(b.callback_data) > 64)) return 'Bad Request: BUTTON_DATA_INVALID';
+      if (
+        b.callback_data !== undefined &&
+        (Buffer.byteLength(b.callback_data) < 1 || Buffer.byteLength(b.callback_data) > 64)
+      )
+        return 'Bad Request: BUTTON_DATA_INVALID';
     }
   }
   return null;
@@ -356,6 +581,14 @@ function keyboardProblem(markup: unknown): string | null {
 
 /** The callback buttons under a sent message. */
 export function buttonsOf(message: SentMessage): Array<{ text: string; callback_data: string }> {
-  const rows = (message.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined)?.inline_keyboard ?? [];
-  return rows.flat().filter((b): b is { text: string; callback_data: string } => typeof b.callback_data === 'string');
+  const rows =
+    (
+      message.reply_markup as
+        { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined
+    )?.inline_keyboard ?? [];
+  return rows
+    .flat()
+    .filter(
+      (b): b is { text: string; callback_data: string } => typeof b.callback_data === 'string',
+    );
 }

@@ -23,7 +23,10 @@ afterAll(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Two dated articles giving different figures for the same thing (Russia's lost tanks), a month and a half apart. */
+/**
+ * Two dated articles giving different figures for the same thing (Russia's lost tanks), a month and
+ * a half apart.
+ */
 export const LOSSES_AUGUST = `---
 title: Generalstab meldet neue Verluste
 source: Testzeitung
@@ -61,7 +64,10 @@ export function copyCorpus(): string {
 export async function makeTinyModel(extraTexts: string[] = [], dimensions = 384): Promise<string> {
   const { articles } = await readCorpus(CORPUS);
   const dir = path.join(tempDir(), 'tiny-model');
-  await writeTinyModel(dir, { texts: [...articles.map((a) => `${a.meta.title}\n${a.text}`), ...extraTexts], dimensions });
+  await writeTinyModel(dir, {
+    texts: [...articles.map((a) => `${a.meta.title}\n${a.text}`), ...extraTexts],
+    dimensions,
+  });
   return dir;
 }
 

@@ -5,11 +5,28 @@ describe('tokenize', () => {
   it('keeps offsets and joins thousands separators', () => {
     const text = 'Russland verlor 254.920 Soldaten und 4.313 Panzer.';
     const tokens = tokenize(text);
-    expect(tokens.map((t) => t.text)).toEqual(['russland', 'verlor', '254920', 'soldaten', 'und', '4313', 'panzer']);
-    for (const t of tokens) expect(text.slice(t.start, t.end).toLowerCase().replace('.', '')).toBe(t.text);
+    expect(tokens.map((t) => t.text)).toEqual([
+      'russland',
+      'verlor',
+      '254920',
+      'soldaten',
+      'und',
+      '4313',
+      'panzer',
+    ]);
+    for (const t of tokens)
+      expect(text.slice(t.start, t.end).toLowerCase().replace('.', '')).toBe(t.text);
   });
   it('splits hyphenated words and keeps umlauts', () => {
-    expect(tokenize('Kim Jong-un im WELT-Studio, Pjöngjang').map((t) => t.text)).toEqual(['kim', 'jong', 'un', 'im', 'welt', 'studio', 'pjöngjang']);
+    expect(tokenize('Kim Jong-un im WELT-Studio, Pjöngjang').map((t) => t.text)).toEqual([
+      'kim',
+      'jong',
+      'un',
+      'im',
+      'welt',
+      'studio',
+      'pjöngjang',
+    ]);
   });
 });
 
@@ -23,7 +40,11 @@ describe('stem', () => {
 
 describe('contentStems / questionTerms', () => {
   it('drops question words and stopwords', () => {
-    expect(contentStems('Wie viele Flugzeuge hat Russland verloren?')).toEqual([stem('flugzeuge'), stem('russland'), stem('verloren')]);
+    expect(contentStems('Wie viele Flugzeuge hat Russland verloren?')).toEqual([
+      stem('flugzeuge'),
+      stem('russland'),
+      stem('verloren'),
+    ]);
   });
   it('marks capitalized words after the first as salient', () => {
     expect(questionTerms('Wo analysierte Alexander Görlach die Achse?')).toEqual([
@@ -34,10 +55,24 @@ describe('contentStems / questionTerms', () => {
     ]);
   });
   it('counts the words of a name written together, not across other words', () => {
-    const words = (q: string) => Object.fromEntries(questionTerms(q).map((t) => [t.stem, t.nameWords ?? 1]));
-    expect(words('Wie heißt die Schwester von Kim Jong Un?')).toEqual({ schwest: 1, kim: 3, jong: 3, un: 3 });
-    expect(words('Was warnten die USA vor UN-Resolutionen?')).toMatchObject({ usa: 1, un: 2, resolution: 2 });
-    expect(words('Traf Putin Kim in Wostotschny?')).toMatchObject({ putin: 2, kim: 2, wostotschny: 1 });
+    const words = (q: string) =>
+      Object.fromEntries(questionTerms(q).map((t) => [t.stem, t.nameWords ?? 1]));
+    expect(words('Wie heißt die Schwester von Kim Jong Un?')).toEqual({
+      schwest: 1,
+      kim: 3,
+      jong: 3,
+      un: 3,
+    });
+    expect(words('Was warnten die USA vor UN-Resolutionen?')).toMatchObject({
+      usa: 1,
+      un: 2,
+      resolution: 2,
+    });
+    expect(words('Traf Putin Kim in Wostotschny?')).toMatchObject({
+      putin: 2,
+      kim: 2,
+      wostotschny: 1,
+    });
   });
 });
 

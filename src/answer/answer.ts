@@ -11,7 +11,16 @@ import type { Retrieval, Retriever } from './retrieve.js';
 import { stateOfStem, statesAskedAbout, statesIn } from './states.js';
 import type { Synonyms } from './synonyms.js';
 import type { LoadedIndex } from '../index/store.js';
-import { DATELINE, type QuestionTerm, type Token, questionTerms, stem, titleStems, tokenize, wordRoot } from '../text.js';
+import {
+  DATELINE,
+  type QuestionTerm,
+  type Token,
+  questionTerms,
+  stem,
+  titleStems,
+  tokenize,
+  wordRoot,
+} from '../text.js';
 import { type AnswerType, expectedAnswer, typeEvidence } from './answerTypes.js';
 import { figuresIn } from './figures.js';
 import { blank, timeScope, todayScope } from './timeScope.js';
@@ -58,10 +67,23 @@ export interface Answer {
   /** With settings.explain: the best-scored sentences and their evidence, for tuning. */
   readonly ranking?: RankedSentence[];
   /** With settings.explain: the question's terms, how many chunks hold each, and their weights. */
-  readonly terms?: Array<{ readonly stem: string; readonly salient: boolean; readonly df: number; readonly weight: number }>;
+  readonly terms?: Array<{
+    readonly stem: string;
+    readonly salient: boolean;
+    readonly df: number;
+    readonly weight: number;
+  }>;
   /** The dates the question asks about (src/answer/timeScope.ts), when it names any. */
-  readonly time?: { readonly from: string | null; readonly to: string | null; readonly kind: 'restrict' | 'prefer' | null; readonly recent: boolean };
-  /** An abstention because no article is dated in the question's window; the newest article date, if any. */
+  readonly time?: {
+    readonly from: string | null;
+    readonly to: string | null;
+    readonly kind: 'restrict' | 'prefer' | null;
+    readonly recent: boolean;
+  };
+  /**
+   * An abstention because no article is dated in the question's window; the newest article date, if
+   * any.
+   */
   readonly noArticlesInWindow?: { readonly newest: string | null };
   /**
    * The quotes give different numbers for the same counted thing in articles of different dates
@@ -69,7 +91,10 @@ export interface Answer {
    * quotes, newest first, each shown with its date ("Stand: …").
    */
   readonly figuresDiffer?: boolean;
-  /** "Was ist seit gestern passiert?": the quotes are the lead sentences of the newest articles of the window. */
+  /**
+   * "Was ist seit gestern passiert?": the quotes are the lead sentences of the newest articles of
+   * the window.
+   */
   readonly digest?: boolean;
 }
 
@@ -137,7 +162,10 @@ export interface AnswerSettings {
    * extra quote is never such a sentence.) Needs stateCheck.
    */
   readonly abstainOnOtherStates: boolean;
-  /** Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's retrieval score. */
+  /**
+   * Weights of a sentence's evidence: question terms it covers, cosine to the question, its chunk's
+   * retrieval score.
+   */
   readonly weights: Weights;
   /**
    * The weights for a sentence in another language than the question, with a multilingual model:
@@ -187,7 +215,11 @@ export const DEFAULT_ANSWER: AnswerSettings = {
  * archive (docs/quality.md, stop 16): keyword search alone scores differently from the mix with
  * an embedding. `npm run calibrate` replaces it per model and mode.
  */
-export const DEFAULT_MIN_SCORE: Readonly<Record<RetrievalMode, number>> = { hybrid: 0.38, dense: 0.38, lexical: 0.4 };
+export const DEFAULT_MIN_SCORE: Readonly<Record<RetrievalMode, number>> = {
+  hybrid: 0.38,
+  dense: 0.38,
+  lexical: 0.4,
+};
 
 export interface Answerer {
   answer(question: string): Promise<Answer>;
@@ -197,7 +229,10 @@ interface Candidate {
   readonly sentence: StoredSentence;
   readonly article: StoredArticle;
   readonly chunkScore: number;
-  /** The sentence's tokens and their stems, computed once: scoring reads them for the sentence and its neighbours. */
+  /**
+   * The sentence's tokens and their stems, computed once: scoring reads them for the sentence and
+   * its neighbours.
+   */
   readonly tokens: Token[];
   readonly stems: string[];
   /** wordRoot of each stem, computed on first use. */
@@ -219,12 +254,26 @@ interface Candidate {
   ownScore: number;
   /** The word coverage without the title's words. */
   lexicalOwn: number;
-  /** The evidence judged against chance (chanceShrink): what the threshold compares and quotes report. */
+  /**
+   * The evidence judged against chance (chanceShrink): what the threshold compares and quotes
+   * report.
+   */
   confidence: number;
 }
 
-export function createAnswerer(options: { retriever: Retriever; index: LoadedIndex; embedder: Embedder | null; synonyms?: Synonyms | null; settings?: Partial<AnswerSettings>; clock?: () => Date }): Answerer {
-  const settings = { ...DEFAULT_ANSWER, minScore: DEFAULT_MIN_SCORE[options.retriever.mode], ...options.settings };
+export function createAnswerer(options: {
+  retriever: Retriever;
+  index: LoadedIndex;
+  embedder: Embedder | null;
+  synonyms?: Synonyms | null;
+  settings?: Partial<AnswerSettings>;
+  clock?: () => Date;
+}): Answerer {
+  const settings = {
+    ...DEFAULT_ANSWER,
+    minScore: DEFAULT_MIN_SCORE[options.retriever.mode],
+    ...options.settings,
+  };
   const clock = options.clock ?? (() => new Date());
   const { index, retriever } = options;
   const synonyms = options.synonyms ?? null;
@@ -239,10 +288,13 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
     if (sentenceVectors.size > 20_000) sentenceVectors.clear();
     let missing = cands.filter((c) => !sentenceVectors.has(c.sentence.id));
     if (missing.length === 0) return;
-    for (const [id, vector] of index.store.sentenceVectors(missing.map((c) => c.sentence.id))) sentenceVectors.set(id, vector);
+    for (const [id, vector] of index.store.sentenceVectors(missing.map((c) => c.sentence.id)))
+      sentenceVectors.set(id, vector);
     missing = missing.filter((c) => !sentenceVectors.has(c.sentence.id));
     if (missing.length === 0) return;
-    const vectors = await embedder.embedPassages(missing.map((c) => c.article.text.slice(c.sentence.start, c.sentence.end)));
+    const vectors = await embedder.embedPassages(
+      missing.map((c) => c.article.text.slice(c.sentence.start, c.sentence.end)),
+    );
     missing.forEach((c, i) => sentenceVectors.set(c.sentence.id, vectors[i] ?? []));
   };
 
@@ -253,38 +305,80 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const now = clock();
       let scope = timeScope(question, now);
       let words = blank(question, scope?.spans ?? []);
-      // "Was ist heute passiert?": today; "Wie heißt die Stadt heute?": nowadays, a word of the question.
+      // "Was ist heute passiert?": today; "Wie heißt die Stadt heute?": nowadays, a word of the
+      // question.
       const today = todayScope(words, now);
       if (today && isDigest(blank(words, today.spans))) {
-        scope = { ...today, recent: scope?.recent ?? false, spans: [...(scope?.spans ?? []), ...today.spans] };
+        scope = {
+          ...today,
+          recent: scope?.recent ?? false,
+          spans: [...(scope?.spans ?? []), ...today.spans],
+        };
         words = blank(question, scope.spans);
       }
-      const time = scope ? { from: scope.from, to: scope.to, kind: scope.kind, recent: scope.recent } : undefined;
-      const abstain = (extra: Partial<Answer> = {}): Answer => ({ question, found: false, quotes: [], sources: [], more: [], moreSources: [], nearest: [], confidence: 0, language, otherStates: false, ...(time ? { time } : {}), ...extra });
+      const time = scope
+        ? { from: scope.from, to: scope.to, kind: scope.kind, recent: scope.recent }
+        : undefined;
+      const abstain = (extra: Partial<Answer> = {}): Answer => ({
+        question,
+        found: false,
+        quotes: [],
+        sources: [],
+        more: [],
+        moreSources: [],
+        nearest: [],
+        confidence: 0,
+        language,
+        otherStates: false,
+        ...(time ? { time } : {}),
+        ...extra,
+      });
       const dated = scope?.kind ? index.store.articleRowsDated(scope.from, scope.to) : null;
-      if (scope?.kind === 'restrict' && dated?.length === 0) return abstain({ noArticlesInWindow: { newest: index.store.newestDate() } });
+      if (scope?.kind === 'restrict' && dated?.length === 0)
+        return abstain({ noArticlesInWindow: { newest: index.store.newestDate() } });
       // "Was ist seit gestern passiert?", "Was gibt es Neues?": the lead sentences of the newest
       // articles (of the window). A calendar window without dated articles is answered as any
       // question ("Was geschah 1945?" may be in an undated article's text).
-      if (isDigest(words) && (scope || /(?<![\p{L}])(?:neu|neues|neuigkeiten|news|new)(?![\p{L}])/iu.test(words))) {
+      if (
+        isDigest(words) &&
+        (scope || /(?<![\p{L}])(?:neu|neues|neuigkeiten|news|new)(?![\p{L}])/iu.test(words))
+      ) {
         const rows = dated ?? index.store.articleRowsDated(null, null);
-        if (rows.length > 0) return digestAnswer(index, question, language, rows.slice(0, settings.maxQuotes), time);
+        if (rows.length > 0)
+          return digestAnswer(index, question, language, rows.slice(0, settings.maxQuotes), time);
         if (!scope?.kind) return abstain({ noArticlesInWindow: { newest: null } });
       }
       if (!words.trim() || !/[\p{L}\p{N}]/u.test(words)) words = question;
-      const retrieval = await retriever.retrieve(words, settings.topChunks, scope?.kind === 'restrict' ? (dated ?? undefined) : undefined);
+      const retrieval = await retriever.retrieve(
+        words,
+        settings.topChunks,
+        scope?.kind === 'restrict' ? (dated ?? undefined) : undefined,
+      );
       const candidates = collectCandidates(index, retrieval);
-      const terms = /\p{Lu}/u.test(question) ? retrieval.terms : salienceFromArticles(retrieval.terms, candidates);
+      const terms = /\p{Lu}/u.test(question)
+        ? retrieval.terms
+        : salienceFromArticles(retrieval.terms, candidates);
       const weights = termWeights(retrieval.documentFrequencies, terms, totalChunks);
       const expects = expectedAnswer(question);
       const byId = new Map(candidates.map((c) => [c.sentence.id, c]));
       const neighbours = (c: Candidate) =>
-        [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)]
-          .filter((n): n is Candidate => n !== undefined && n.sentence.paragraph === c.sentence.paragraph && n.article.row === c.article.row);
+        [byId.get(c.sentence.id - 1), byId.get(c.sentence.id + 1)].filter(
+          (n): n is Candidate =>
+            n !== undefined &&
+            n.sentence.paragraph === c.sentence.paragraph &&
+            n.article.row === c.article.row,
+        );
       const forms = termForms(terms, synonyms, retrieval.parts, settings.stateCheck);
       // The words of a calendar date the question names ("13. September") are matched by an
       // article dated that day: its date is part of what it says.
-      const dateStems = scope?.kind === 'prefer' ? new Set(scope.dates.flatMap(([a, b]) => tokenize(question.slice(a, b)).map((t) => stem(t.text)))) : null;
+      const dateStems =
+        scope?.kind === 'prefer'
+          ? new Set(
+              scope.dates.flatMap(([a, b]) =>
+                tokenize(question.slice(a, b)).map((t) => stem(t.text)),
+              ),
+            )
+          : null;
       const inWindow = scope?.kind === 'prefer' && dated?.length ? new Set(dated) : null;
       const titles = new Map<number, Set<string>>();
       const titleOf = (a: StoredArticle) => {
@@ -296,7 +390,17 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         const datedHere = dateStems && inWindow?.has(c.article.row) ? dateStems : null;
         // The article's title names what all its sentences are about ("Palermo" for "Derzeitiger
         // Bürgermeister ist Leoluca Orlando"): its words count like a neighbour's.
-        const { coverage, own } = lexicalCoverage(terms, weights, forms, c, settings, expects, neighbours(c).flatMap((n) => n.stems), datedHere, titleOf(c.article));
+        const { coverage, own } = lexicalCoverage(
+          terms,
+          weights,
+          forms,
+          c,
+          settings,
+          expects,
+          neighbours(c).flatMap((n) => n.stems),
+          datedHere,
+          titleOf(c.article),
+        );
         c.lexical = coverage;
         c.lexicalOwn = own;
       }
@@ -312,10 +416,14 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       }
       if (embedder && retrieval.queryVector) {
         await embedSentences(candidates);
-        for (const c of candidates) c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
+        for (const c of candidates)
+          c.dense = cosine(retrieval.queryVector, sentenceVectors.get(c.sentence.id) ?? []);
         relativeDense(candidates);
       }
-      const crossLingual = (c: Candidate) => embedder?.multilingual === true && c.article.meta.lang !== undefined && c.article.meta.lang !== language;
+      const crossLingual = (c: Candidate) =>
+        embedder?.multilingual === true &&
+        c.article.meta.lang !== undefined &&
+        c.article.meta.lang !== language;
       // Ranked by the evidence; judged (the threshold, the reported scores) by the evidence
       // against what chance covers for a question of this much weight (chanceShrink).
       const shrink = chanceShrink(terms, weights, totalChunks, settings.chancePrior);
@@ -338,7 +446,11 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const ranking = settings.explain
         ? {
             ranking: candidates.slice(0, 8).map(ranked),
-            terms: terms.map((t) => ({ ...t, df: retrieval.documentFrequencies.get(t.stem) ?? 0, weight: round(weights.get(t.stem) ?? 0) })),
+            terms: terms.map((t) => ({
+              ...t,
+              df: retrieval.documentFrequencies.get(t.stem) ?? 0,
+              weight: round(weights.get(t.stem) ?? 0),
+            })),
           }
         : {};
       // The best sentence (widened to its window), then those close to it: from other articles
@@ -354,21 +466,42 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
           if (picked.length > 0 && c.otherStates) continue;
           const sameArticle = picked.filter((p) => p.c.article.row === c.article.row);
           if (sameArticle.length > 0 && c.score < top * settings.sameArticleRatio) continue;
-          if (sameArticle.length === 0 && picked.length > 0 && c.score < top * settings.extraQuoteRatio) continue;
+          if (
+            sameArticle.length === 0 &&
+            picked.length > 0 &&
+            c.score < top * settings.extraQuoteRatio
+          )
+            continue;
           const range = quoteRange(index, c, byId, settings);
-          if (sameArticle.some((p) => range[0] <= p.range[1] + 1 && p.range[0] <= range[1] + 1)) continue;
+          if (sameArticle.some((p) => range[0] <= p.range[1] + 1 && p.range[0] <= range[1] + 1))
+            continue;
           picked.push({ c, range });
         }
         return picked;
       };
       if (!best || best.confidence < settings.minScore || offTopic(best)) {
-        const nearest = best && best.confidence >= settings.nearScore ? nearestArticles(candidates, settings) : [];
-        const noneDated = scope?.kind === 'prefer' && dated?.length === 0 ? { noArticlesInWindow: { newest: index.store.newestDate() } } : {};
-        return { ...abstain(noneDated), nearest, confidence: round(best?.confidence ?? 0), otherStates, ...ranking };
+        const nearest =
+          best && best.confidence >= settings.nearScore
+            ? nearestArticles(candidates, settings)
+            : [];
+        const noneDated =
+          scope?.kind === 'prefer' && dated?.length === 0
+            ? { noArticlesInWindow: { newest: index.store.newestDate() } }
+            : {};
+        return {
+          ...abstain(noneDated),
+          nearest,
+          confidence: round(best?.confidence ?? 0),
+          otherStates,
+          ...ranking,
+        };
       }
       let picked = leaders(settings.minScore);
-      // The same counted thing with another number in an article of another date: both, newest first.
-      const changed = changedFigures(picked, candidates, terms, settings, (c) => quoteRange(index, c, byId, settings));
+      // The same counted thing with another number in an article of another date: both, newest
+      // first.
+      const changed = changedFigures(picked, candidates, terms, settings, (c) =>
+        quoteRange(index, c, byId, settings),
+      );
       if (changed) picked = changed;
       // Further quotes, shown only when asked for ("Weitere Zitate"): the next sentences that
       // came near (nearScore), in rank order, none touching a quote already taken from its article.
@@ -378,7 +511,8 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
         if (c.confidence < settings.nearScore) continue;
         if (c.otherStates || picked.some((p) => p.c === c)) continue;
         const taken = [...picked, ...further].filter((p) => p.c.article.row === c.article.row);
-        if (taken.some((p) => c.sentence.start <= p.range[1] && p.range[0] <= c.sentence.end)) continue;
+        if (taken.some((p) => c.sentence.start <= p.range[1] && p.range[0] <= c.sentence.end))
+          continue;
         const range = quoteRange(index, c, byId, settings);
         if (taken.some((p) => range[0] <= p.range[1] + 1 && p.range[0] <= range[1] + 1)) continue;
         further.push({ c, range });
@@ -386,8 +520,19 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
       const { quotes, sources } = numbered(picked);
       const { quotes: more, sources: moreSources } = numbered(further);
       return {
-        question, found: true, quotes, sources, more, moreSources, nearest: [], confidence: round(best.confidence), language, otherStates,
-        ...(time ? { time } : {}), ...(changed ? { figuresDiffer: true } : {}), ...ranking,
+        question,
+        found: true,
+        quotes,
+        sources,
+        more,
+        moreSources,
+        nearest: [],
+        confidence: round(best.confidence),
+        language,
+        otherStates,
+        ...(time ? { time } : {}),
+        ...(changed ? { figuresDiffer: true } : {}),
+        ...ranking,
       };
     },
   };
@@ -399,7 +544,10 @@ export function createAnswerer(options: { retriever: Retriever; index: LoadedInd
  * Only articles are named, so no quote windows are worked out, and a second sentence of an
  * article already named takes no place.
  */
-function nearestArticles(candidates: readonly Candidate[], settings: AnswerSettings): StoredArticle[] {
+function nearestArticles(
+  candidates: readonly Candidate[],
+  settings: AnswerSettings,
+): StoredArticle[] {
   const top = candidates[0]?.score ?? 0;
   const out: StoredArticle[] = [];
   for (const c of candidates) {
@@ -411,8 +559,18 @@ function nearestArticles(candidates: readonly Candidate[], settings: AnswerSetti
 }
 
 /** Picked sentences as quotes, each citing its article's number in the returned sources. */
-function numbered(picked: ReadonlyArray<{ c: Candidate; range: [number, number] }>): { quotes: Quote[]; sources: StoredArticle[] } {
-  return citedQuotes(picked.map(({ c, range: [start, end] }) => ({ article: c.article, start, end, score: round(c.confidence) })));
+function numbered(picked: ReadonlyArray<{ c: Candidate; range: [number, number] }>): {
+  quotes: Quote[];
+  sources: StoredArticle[];
+} {
+  return citedQuotes(
+    picked.map(({ c, range: [start, end] }) => ({
+      article: c.article,
+      start,
+      end,
+      score: round(c.confidence),
+    })),
+  );
 }
 
 /**
@@ -420,41 +578,100 @@ function numbered(picked: ReadonlyArray<{ c: Candidate; range: [number, number] 
  * cited, first numbered): how every answer numbers its sources, also one built from stored
  * quotes ("Weitere Zitate").
  */
-export function citedQuotes(slices: ReadonlyArray<{ article: StoredArticle; start: number; end: number; score: number }>): { quotes: Quote[]; sources: StoredArticle[] } {
+export function citedQuotes(
+  slices: ReadonlyArray<{ article: StoredArticle; start: number; end: number; score: number }>,
+): { quotes: Quote[]; sources: StoredArticle[] } {
   const sources: StoredArticle[] = [];
   const quotes = slices.map(({ article, start, end, score }) => {
     let n = sources.findIndex((s) => s.row === article.row);
     if (n < 0) n = sources.push(article) - 1;
-    return { text: article.text.slice(start, end), start, end, score, article, sourceNumber: n + 1 };
+    return {
+      text: article.text.slice(start, end),
+      start,
+      end,
+      score,
+      article,
+      sourceNumber: n + 1,
+    };
   });
   return { quotes, sources };
 }
 
-/** Words of a question asking what happened, not about anything in particular ("Was ist passiert?", "What is new?"). */
-const EVENT_WORDS = new Set(['passi', 'passiert', 'gescheh', 'geschah', 'geschieht', 'los', 'neu', 'neues', 'neuigkeit', 'nachricht', 'meldung', 'berichtet', 'happen', 'happened', 'new', 'news', 'going']);
+/**
+ * Words of a question asking what happened, not about anything in particular ("Was ist passiert?",
+ * "What is new?").
+ */
+const EVENT_WORDS = new Set([
+  'passi',
+  'passiert',
+  'gescheh',
+  'geschah',
+  'geschieht',
+  'los',
+  'neu',
+  'neues',
+  'neuigkeit',
+  'nachricht',
+  'meldung',
+  'berichtet',
+  'happen',
+  'happened',
+  'new',
+  'news',
+  'going',
+]);
 
-/** The question has no words of its own beyond "what happened" (after its time expressions are left out). */
+/**
+ * The question has no words of its own beyond "what happened" (after its time expressions are left
+ * out).
+ */
 function isDigest(words: string): boolean {
   const terms = questionTerms(words);
   return terms.every((t) => EVENT_WORDS.has(t.stem) || EVENT_WORDS.has(t.stem.replace(/e?s$/, '')));
 }
 
 /** The lead sentence of each of these articles (newest first), as the quotes of an answer. */
-function digestAnswer(index: LoadedIndex, question: string, language: 'de' | 'en', rows: readonly number[], time: Answer['time']): Answer {
-  const { quotes, sources } = citedQuotes(rows.flatMap((row) => {
-    const article = index.store.article(row);
-    const lead = article && index.store.leadSentences(row, 1)[0];
-    return article && lead ? [{ article, start: lead.start, end: lead.end, score: 1 }] : [];
-  }));
-  return { question, found: quotes.length > 0, quotes, sources, more: [], moreSources: [], nearest: [], confidence: quotes.length ? 1 : 0, language, otherStates: false, digest: true, ...(time ? { time } : {}) };
+function digestAnswer(
+  index: LoadedIndex,
+  question: string,
+  language: 'de' | 'en',
+  rows: readonly number[],
+  time: Answer['time'],
+): Answer {
+  const { quotes, sources } = citedQuotes(
+    rows.flatMap((row) => {
+      const article = index.store.article(row);
+      const lead = article && index.store.leadSentences(row, 1)[0];
+      return article && lead ? [{ article, start: lead.start, end: lead.end, score: 1 }] : [];
+    }),
+  );
+  return {
+    question,
+    found: quotes.length > 0,
+    quotes,
+    sources,
+    more: [],
+    moreSources: [],
+    nearest: [],
+    confidence: quotes.length ? 1 : 0,
+    language,
+    otherStates: false,
+    digest: true,
+    ...(time ? { time } : {}),
+  };
 }
 
-/** Each article's freshness among these: 1 for the newest date, halved every 30 days older; undated 0. */
+/**
+ * Each article's freshness among these: 1 for the newest date, halved every 30 days older; undated
+ * 0.
+ */
 function freshnessOf(articles: readonly StoredArticle[]): Map<number, number> {
   const days = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
   const dates = articles.filter((a) => a.meta.date).map((a) => days(a.meta.date ?? ''));
   const newest = Math.max(...dates);
-  return new Map(articles.map((a) => [a.row, a.meta.date ? 0.5 ** ((newest - days(a.meta.date)) / 30) : 0]));
+  return new Map(
+    articles.map((a) => [a.row, a.meta.date ? 0.5 ** ((newest - days(a.meta.date)) / 30) : 0]),
+  );
 }
 
 type Picked = { c: Candidate; range: [number, number] };
@@ -466,7 +683,13 @@ type Picked = { c: Candidate; range: [number, number] };
  * the same of the question's names and nouns), both are shown, the pair newest first, then the
  * other quotes. Null when there is no such pair.
  */
-function changedFigures(picked: readonly Picked[], candidates: readonly Candidate[], terms: readonly QuestionTerm[], settings: AnswerSettings, range: (c: Candidate) => [number, number]): Picked[] | null {
+function changedFigures(
+  picked: readonly Picked[],
+  candidates: readonly Candidate[],
+  terms: readonly QuestionTerm[],
+  settings: AnswerSettings,
+  range: (c: Candidate) => [number, number],
+): Picked[] | null {
   const asked = new Set(terms.map((t) => t.stem));
   const salient = new Set(terms.filter((t) => t.salient).map((t) => t.stem));
   const figuresOf = (text: string) => figuresIn(text).filter((f) => asked.has(f.noun));
@@ -474,12 +697,20 @@ function changedFigures(picked: readonly Picked[], candidates: readonly Candidat
   // when they miss the same ones ("Bundeswehr … 300 Panzer" is not about Russia's tanks).
   const missed = (c: Candidate) => c.unmatched.filter((s) => salient.has(s)).sort();
   const missing = (c: Candidate) => missed(c).join(' ');
-  const shown = picked.filter((p) => figuresOf(shownText(p)).length > 0).sort((a, b) => missed(a.c).length - missed(b.c).length);
+  const shown = picked
+    .filter((p) => figuresOf(shownText(p)).length > 0)
+    .sort((a, b) => missed(a.c).length - missed(b.c).length);
   const first = shown[0];
   if (!first) return null;
   const nouns = new Map(figuresOf(shownText(first)).map((f) => [f.noun, f.value]));
-  const differs = (text: string) => figuresOf(text).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value);
-  const related = (x: Candidate) => x.article.row !== first.c.article.row && x.article.meta.date !== undefined && x.article.meta.date !== first.c.article.meta.date && !x.otherStates && missing(x) === missing(first.c);
+  const differs = (text: string) =>
+    figuresOf(text).some((f) => nouns.has(f.noun) && nouns.get(f.noun) !== f.value);
+  const related = (x: Candidate) =>
+    x.article.row !== first.c.article.row &&
+    x.article.meta.date !== undefined &&
+    x.article.meta.date !== first.c.article.meta.date &&
+    !x.otherStates &&
+    missing(x) === missing(first.c);
   let other = picked.find((p) => related(p.c) && differs(shownText(p)));
   if (!other) {
     for (const x of candidates) {
@@ -490,8 +721,12 @@ function changedFigures(picked: readonly Picked[], candidates: readonly Candidat
     }
   }
   if (!other || !first.c.article.meta.date) return null;
-  const pair = [first, other].sort((a, b) => (b.c.article.meta.date ?? '').localeCompare(a.c.article.meta.date ?? ''));
-  const rest = picked.filter((p) => p !== first && p !== other).slice(0, Math.max(0, settings.maxQuotes - 2));
+  const pair = [first, other].sort((a, b) =>
+    (b.c.article.meta.date ?? '').localeCompare(a.c.article.meta.date ?? ''),
+  );
+  const rest = picked
+    .filter((p) => p !== first && p !== other)
+    .slice(0, Math.max(0, settings.maxQuotes - 2));
   return [...pair, ...rest];
 }
 
@@ -505,14 +740,57 @@ export function validateQuestion(raw: string, maxChars: number): string {
   const question = raw.replace(/\s+/g, ' ').trim();
   if (!question) throw new InputError('Die Frage ist leer. / The question is empty.');
   if (question.length > maxChars) {
-    throw new InputError(`Die Frage ist zu lang (${question.length} Zeichen, höchstens ${maxChars}). / The question is too long (${question.length} characters, at most ${maxChars}).`);
+    throw new InputError(
+      `Die Frage ist zu lang (${question.length} Zeichen, höchstens ${maxChars}). / The question is too long (${question.length} characters, at most ${maxChars}).`,
+    );
   }
-  if (!/[\p{L}\p{N}]/u.test(question)) throw new InputError('Die Frage enthält keine Wörter. / The question has no words.');
+  if (!/[\p{L}\p{N}]/u.test(question))
+    throw new InputError('Die Frage enthält keine Wörter. / The question has no words.');
   return question;
 }
 
-const ENGLISH = new Set(['the', 'what', 'who', 'which', 'where', 'when', 'why', 'how', 'does', 'did', 'is', 'are', 'of', 'and', 'at', 'to', 'in', 'many', 'much']);
-const GERMAN = new Set(['der', 'die', 'das', 'wer', 'was', 'wie', 'wo', 'wann', 'warum', 'welche', 'welcher', 'hat', 'ist', 'und', 'von', 'nach', 'viele', 'gegen', 'mit']);
+const ENGLISH = new Set([
+  'the',
+  'what',
+  'who',
+  'which',
+  'where',
+  'when',
+  'why',
+  'how',
+  'does',
+  'did',
+  'is',
+  'are',
+  'of',
+  'and',
+  'at',
+  'to',
+  'in',
+  'many',
+  'much',
+]);
+const GERMAN = new Set([
+  'der',
+  'die',
+  'das',
+  'wer',
+  'was',
+  'wie',
+  'wo',
+  'wann',
+  'warum',
+  'welche',
+  'welcher',
+  'hat',
+  'ist',
+  'und',
+  'von',
+  'nach',
+  'viele',
+  'gegen',
+  'mit',
+]);
 
 export function questionLanguage(question: string): 'de' | 'en' {
   let en = 0;
@@ -528,27 +806,49 @@ function collectCandidates(index: LoadedIndex, retrieval: Retrieval): Candidate[
   const best = retrieval.chunks[0]?.score || 1;
   const bySentence = new Map<number, Candidate>();
   for (const r of retrieval.chunks) {
-    for (const sentence of index.store.sentencesOf(r.article.row, r.chunk.firstSentence, r.chunk.lastSentence)) {
+    for (const sentence of index.store.sentencesOf(
+      r.article.row,
+      r.chunk.firstSentence,
+      r.chunk.lastSentence,
+    )) {
       if (sentence.heading) continue;
       const prev = bySentence.get(sentence.id);
       const chunkScore = r.score / best;
       if (prev && prev.chunkScore >= chunkScore) continue;
       const tokens = prev?.tokens ?? sentenceTokens(r.article.text, sentence);
       const stems = prev?.stems ?? tokens.map((t) => stem(t.text));
-      bySentence.set(sentence.id, { sentence, article: r.article, chunkScore, tokens, stems, lexical: 0, lexicalOwn: 0, unmatched: [], dense: null, score: 0, ownScore: 0, confidence: 0 });
+      bySentence.set(sentence.id, {
+        sentence,
+        article: r.article,
+        chunkScore,
+        tokens,
+        stems,
+        lexical: 0,
+        lexicalOwn: 0,
+        unmatched: [],
+        dense: null,
+        score: 0,
+        ownScore: 0,
+        confidence: 0,
+      });
     }
   }
   return [...bySentence.values()];
 }
 
-
-/** Length of the dateline ("Moskau/Pjöngjang – ") a sentence opens with when it is its article's first; else 0. */
+/**
+ * Length of the dateline ("Moskau/Pjöngjang – ") a sentence opens with when it is its article's
+ * first; else 0.
+ */
 export function datelineLength(articleText: string, sentenceStart: number): number {
   if (articleText.slice(0, sentenceStart).trim() !== '') return 0;
   return DATELINE.exec(articleText.slice(sentenceStart, sentenceStart + 200))?.[0].length ?? 0;
 }
 
-/** A stored sentence's words; an article's first sentence without its dateline's, which would match any question naming those places. */
+/**
+ * A stored sentence's words; an article's first sentence without its dateline's, which would match
+ * any question naming those places.
+ */
 function sentenceTokens(text: string, sentence: Pick<StoredSentence, 'start' | 'end'>): Token[] {
   const tokens = tokenize(text.slice(sentence.start, sentence.end));
   const skip = datelineLength(text, sentence.start);
@@ -560,7 +860,10 @@ function sentenceTokens(text: string, sentence: Pick<StoredSentence, 'start' | '
  * which words are nouns and names; the articles do: a term is salient when a candidate sentence
  * writes it capitalized after its first word.
  */
-function salienceFromArticles(terms: readonly QuestionTerm[], candidates: readonly Candidate[]): QuestionTerm[] {
+function salienceFromArticles(
+  terms: readonly QuestionTerm[],
+  candidates: readonly Candidate[],
+): QuestionTerm[] {
   const capitalized = new Set<string>();
   for (const c of candidates) {
     const text = c.article.text;
@@ -578,14 +881,20 @@ function salienceFromArticles(terms: readonly QuestionTerm[], candidates: readon
  * it is the strongest sign the articles do not answer), less when it is a verb or adjective
  * (paraphrases use other verbs).
  */
-function termWeights(df: ReadonlyMap<string, number>, terms: readonly QuestionTerm[], n: number): Map<string, number> {
-  return new Map(terms.map((t) => {
-    const d = df.get(t.stem) ?? 0;
-    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
-    const factor = t.salient ? (d === 0 ? 1.3 : 1) : d === 0 ? 0.5 : 0.6;
-    // The words of one name ("Kim Jong Un") share: else a name outweighs what is asked about it.
-    return [t.stem, (idf * factor) / Math.sqrt(t.nameWords ?? 1)];
-  }));
+function termWeights(
+  df: ReadonlyMap<string, number>,
+  terms: readonly QuestionTerm[],
+  n: number,
+): Map<string, number> {
+  return new Map(
+    terms.map((t) => {
+      const d = df.get(t.stem) ?? 0;
+      const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+      const factor = t.salient ? (d === 0 ? 1.3 : 1) : d === 0 ? 0.5 : 0.6;
+      // The words of one name ("Kim Jong Un") share: else a name outweighs what is asked about it.
+      return [t.stem, (idf * factor) / Math.sqrt(t.nameWords ?? 1)];
+    }),
+  );
 }
 
 /**
@@ -604,7 +913,9 @@ const PLAIN_TYPE_BONUS: Record<NonNullable<AnswerType>, number> = { count: 0.25,
  */
 const CONTEXT_WEIGHT = 0.6;
 
-/** Share of a question term's weight earned by a part of a word (see AnswerSettings.subwordMatch). */
+/**
+ * Share of a question term's weight earned by a part of a word (see AnswerSettings.subwordMatch).
+ */
 const SUBWORD_WEIGHT = 0.6;
 
 /**
@@ -620,7 +931,10 @@ function rootsMatch(q: string, s: string): boolean {
   return (long.startsWith(short) && short.length / long.length >= 0.6) || long.endsWith(short);
 }
 
-/** What a question term may also match, worked out once per question rather than per candidate sentence. */
+/**
+ * What a question term may also match, worked out once per question rather than per candidate
+ * sentence.
+ */
 interface TermForms {
   /** Its wordRoot. */
   readonly root: string;
@@ -628,19 +942,37 @@ interface TermForms {
   readonly synonyms: ReadonlySet<string>;
   /** The synonyms long enough to count as the head of a compound. */
   readonly heads: readonly string[];
-  /** The roots of its known parts when it is a compound the index does not know (Retrieval.parts). */
+  /**
+   * The roots of its known parts when it is a compound the index does not know (Retrieval.parts).
+   */
   readonly parts: readonly string[];
   /** The state it names (Pjöngjang → KP), when the state check is on. */
   readonly state?: string;
 }
 
-function termForms(terms: readonly QuestionTerm[], synonyms: Synonyms | null, parts: ReadonlyMap<string, readonly string[]>, states: boolean): Map<string, TermForms> {
-  return new Map(terms.map((t) => {
-    const alternatives = synonyms?.of(t.stem) ?? new Set<string>();
-    const known = (parts.get(t.stem) ?? []).map(wordRoot);
-    const state = states ? stateOfStem(t.stem) : undefined;
-    return [t.stem, { root: wordRoot(t.stem), synonyms: alternatives, heads: [...alternatives].filter((a) => a.length >= 4), parts: known, ...(state ? { state } : {}) }];
-  }));
+function termForms(
+  terms: readonly QuestionTerm[],
+  synonyms: Synonyms | null,
+  parts: ReadonlyMap<string, readonly string[]>,
+  states: boolean,
+): Map<string, TermForms> {
+  return new Map(
+    terms.map((t) => {
+      const alternatives = synonyms?.of(t.stem) ?? new Set<string>();
+      const known = (parts.get(t.stem) ?? []).map(wordRoot);
+      const state = states ? stateOfStem(t.stem) : undefined;
+      return [
+        t.stem,
+        {
+          root: wordRoot(t.stem),
+          synonyms: alternatives,
+          heads: [...alternatives].filter((a) => a.length >= 4),
+          parts: known,
+          ...(state ? { state } : {}),
+        },
+      ];
+    }),
+  );
 }
 
 function lexicalCoverage(
@@ -674,7 +1006,8 @@ function lexicalCoverage(
     else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
     else if (parts > 0) got += SUBWORD_WEIGHT * parts * w;
     else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
-    else if (f?.state && statesOf(c).has(f.state)) got += w; // the same state by another name
+    else if (f?.state && statesOf(c).has(f.state))
+      got += w; // the same state by another name
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else if (title.has(t.stem)) fromTitle += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
@@ -687,7 +1020,9 @@ function lexicalCoverage(
     if (evidence === -1) return coverage * (1 - MISSING_TYPE_PENALTY[expects]);
     return coverage;
   };
-  return all > 0 ? { coverage: typed((got + fromTitle) / all), own: typed(got / all) } : { coverage: 0, own: 0 };
+  return all > 0
+    ? { coverage: typed((got + fromTitle) / all), own: typed(got / all) }
+    : { coverage: 0, own: 0 };
 }
 
 /** Share of the word coverage lost by a sentence about other states than the question's. */
@@ -709,7 +1044,10 @@ const STATE_CONTEXT = 2;
 const TWO_STATES_BY_REFERENCE = /\bbeiden?\s+(?:Länder|Ländern|Staaten|Seiten)\b/iu;
 const ONE_STATE_BY_REFERENCE = /\b(?:das|des|dem)\s+(?:Land|Landes|Lande|Staat|Staates)\b/iu;
 
-/** How many states a sentence that names none speaks of by reference (2, 1); 0 when it names one or does not. */
+/**
+ * How many states a sentence that names none speaks of by reference (2, 1); 0 when it names one or
+ * does not.
+ */
 function statesByReference(c: Candidate): number {
   if (statesOf(c).size > 0) return 0;
   const text = c.article.text.slice(c.sentence.start, c.sentence.end);
@@ -726,7 +1064,11 @@ function statesByReference(c: Candidate): number {
  * they name at least one. A sentence that does neither is left alone. `around` reads the store,
  * so it is called only for a sentence that lacks a state the question asks about.
  */
-function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () => Set<string>): boolean {
+function aboutOtherStates(
+  asked: ReadonlySet<string>,
+  c: Candidate,
+  around: () => Set<string>,
+): boolean {
   const named = statesOf(c);
   if (named.size === 0) {
     const referred = statesByReference(c);
@@ -746,25 +1088,44 @@ function aboutOtherStates(asked: ReadonlySet<string>, c: Candidate, around: () =
  * run of nearby candidates, so a long article is not read whole), and works out each sentence's
  * states once; a neighbour that is itself a candidate (`byId`) already knows its states.
  */
-function statesAround(index: LoadedIndex, candidates: readonly Candidate[], byId: ReadonlyMap<number, Candidate>): (c: Candidate) => Set<string> {
+function statesAround(
+  index: LoadedIndex,
+  candidates: readonly Candidate[],
+  byId: ReadonlyMap<number, Candidate>,
+): (c: Candidate) => Set<string> {
   const stretches = new Map<number, StoredSentence[]>();
   const named = new Map<number, Set<string>>();
   return (c) => {
     let stretch = stretches.get(c.article.row);
     if (!stretch) {
-      const ids = candidates.filter((x) => x.article.row === c.article.row).map((x) => x.sentence.id).sort((a, b) => a - b);
+      const ids = candidates
+        .filter((x) => x.article.row === c.article.row)
+        .map((x) => x.sentence.id)
+        .sort((a, b) => a - b);
       stretch = [];
-      for (let i = 0; i < ids.length; ) {
+      for (let i = 0; i < ids.length;) {
         let j = i;
-        while (j + 1 < ids.length && (ids[j + 1] ?? 0) - (ids[j] ?? 0) <= 2 * STATE_CONTEXT + 1) j++;
-        stretch.push(...index.store.sentencesOf(c.article.row, (ids[i] ?? 0) - STATE_CONTEXT, (ids[j] ?? 0) + STATE_CONTEXT));
+        while (j + 1 < ids.length && (ids[j + 1] ?? 0) - (ids[j] ?? 0) <= 2 * STATE_CONTEXT + 1)
+          j++;
+        stretch.push(
+          ...index.store.sentencesOf(
+            c.article.row,
+            (ids[i] ?? 0) - STATE_CONTEXT,
+            (ids[j] ?? 0) + STATE_CONTEXT,
+          ),
+        );
         i = j + 1;
       }
       stretches.set(c.article.row, stretch);
     }
     const found = new Set<string>();
     for (const x of stretch) {
-      if (x.id === c.sentence.id || Math.abs(x.id - c.sentence.id) > STATE_CONTEXT || x.paragraph !== c.sentence.paragraph) continue;
+      if (
+        x.id === c.sentence.id ||
+        Math.abs(x.id - c.sentence.id) > STATE_CONTEXT ||
+        x.paragraph !== c.sentence.paragraph
+      )
+        continue;
       const candidate = byId.get(x.id);
       let states = candidate ? statesOf(candidate) : named.get(x.id);
       if (!states) named.set(x.id, (states = statesIn(sentenceTokens(c.article.text, x))));
@@ -789,7 +1150,12 @@ function statesAround(index: LoadedIndex, candidates: readonly Candidate[], byId
  * score (−1 to −1.5 points quote@1 when it ranked too). DEFAULT_ANSWER.minScore was calibrated
  * again with it (docs/quality.md).
  */
-export function chanceShrink(terms: readonly QuestionTerm[], weights: ReadonlyMap<string, number>, chunks: number, chancePrior: number): number {
+export function chanceShrink(
+  terms: readonly QuestionTerm[],
+  weights: ReadonlyMap<string, number>,
+  chunks: number,
+  chancePrior: number,
+): number {
   const evidence = terms.reduce((sum, t) => sum + (weights.get(t.stem) ?? 1), 0);
   const prior = chancePrior * Math.log(1 + (chunks + 0.5) / 0.5);
   return evidence > 0 ? evidence / (evidence + prior) : 0;
@@ -798,7 +1164,10 @@ export function chanceShrink(terms: readonly QuestionTerm[], weights: ReadonlyMa
 /** Share of a question term's weight earned by a synonym of it. */
 const SYNONYM_WEIGHT = 0.5;
 
-/** A synonym of the question's stem in the sentence, exactly or as the head of a compound (Auslandsziel ~ Reiseziel → Ziel). */
+/**
+ * A synonym of the question's stem in the sentence, exactly or as the head of a compound
+ * (Auslandsziel ~ Reiseziel → Ziel).
+ */
 function synonymIn(term: TermForms, present: ReadonlySet<string>, c: Candidate): boolean {
   if (term.synonyms.size === 0) return false;
   for (const a of term.synonyms) if (present.has(a)) return true;
@@ -813,7 +1182,11 @@ function partsIn(parts: readonly string[], c: Candidate): number {
   if (parts.length === 0) return 0;
   const roots = rootsOf(c);
   // A short part ("haf" of Hafen) ends too many words (Botschaft) to count as a compound's head.
-  return parts.filter((p) => roots.some((r) => r === p || (p.length >= 4 && r.length > p.length && r.endsWith(p)))).length / parts.length;
+  return (
+    parts.filter((p) =>
+      roots.some((r) => r === p || (p.length >= 4 && r.length > p.length && r.endsWith(p))),
+    ).length / parts.length
+  );
 }
 
 function rootedIn(questionRoot: string, c: Candidate): boolean {
@@ -847,17 +1220,22 @@ function relativeDense(candidates: Candidate[]): void {
   if (candidates.length === 0) return;
   const mean = candidates.reduce((sum, c) => sum + (c.dense ?? 0), 0) / candidates.length;
   const room = Math.max(1e-6, 1 - mean);
-  for (const c of candidates) c.dense = Math.min(1, Math.max(0, (((c.dense ?? 0) - mean) / room) * STANDOUT_SCALE));
+  for (const c of candidates)
+    c.dense = Math.min(1, Math.max(0, (((c.dense ?? 0) - mean) / room) * STANDOUT_SCALE));
 }
 
-/** Weighted evidence (the word coverage times `lexicalFactor`); without a dense score its weight goes to the lexical coverage. */
+/**
+ * Weighted evidence (the word coverage times `lexicalFactor`); without a dense score its weight
+ * goes to the lexical coverage.
+ */
 function combine(c: Candidate, w: Weights, lexicalFactor = 1): number {
   const lexical = c.lexical * lexicalFactor;
   if (c.dense === null) return (w.lexical + w.dense) * lexical + w.chunk * c.chunkScore;
   return w.lexical * lexical + w.dense * c.dense + w.chunk * c.chunkScore;
 }
 
-const ANAPHORIC_START = /^["„“»]?(?:Das|Dies|Diese|Dieser|Dieses|Er|Sie|Es|Dort|Dabei|Dazu|Damit|Deshalb|Deswegen|Daher|Darum|Denn|Doch|Aber|Und|Allerdings|Außerdem|Zudem|Gleichzeitig|Beide|Ihr|Ihre|Sein|Seine|Demnach|Dennoch|Trotzdem|This|That|It|He|She|They|But|And)\b/u;
+const ANAPHORIC_START =
+  /^["„“»]?(?:Das|Dies|Diese|Dieser|Dieses|Er|Sie|Es|Dort|Dabei|Dazu|Damit|Deshalb|Deswegen|Daher|Darum|Denn|Doch|Aber|Und|Allerdings|Außerdem|Zudem|Gleichzeitig|Beide|Ihr|Ihre|Sein|Seine|Demnach|Dennoch|Trotzdem|This|That|It|He|She|They|But|And)\b/u;
 const QUOTE_CHARS = /["„“”»«]/g;
 
 /**
@@ -866,18 +1244,33 @@ const QUOTE_CHARS = /["„“”»«]/g;
  * hatte die UN …": which two?) or closes a quotation opened before; the next one when it opens a
  * quotation that continues. Only neighbours in the same paragraph, only whole sentences.
  */
-function quoteRange(index: LoadedIndex, c: Candidate, byId: ReadonlyMap<number, Candidate>, window: Pick<AnswerSettings, 'windowRatio' | 'windowChars'>): [number, number] {
+function quoteRange(
+  index: LoadedIndex,
+  c: Candidate,
+  byId: ReadonlyMap<number, Candidate>,
+  window: Pick<AnswerSettings, 'windowRatio' | 'windowChars'>,
+): [number, number] {
   const s = c.sentence;
   const text = c.article.text;
   const own = text.slice(s.start, s.end);
-  const around = index.store.sentencesOf(c.article.row, s.id - 1, s.id + 1).filter((x) => x.paragraph === s.paragraph && !x.heading);
+  const around = index.store
+    .sentencesOf(c.article.row, s.id - 1, s.id + 1)
+    .filter((x) => x.paragraph === s.paragraph && !x.heading);
   const prev = around.find((x) => x.id === s.id - 1);
   const next = around.find((x) => x.id === s.id + 1);
   let start = s.start;
   let end = s.end;
-  const oddQuotes = ((own.match(QUOTE_CHARS) ?? []).length) % 2 === 1;
+  const oddQuotes = (own.match(QUOTE_CHARS) ?? []).length % 2 === 1;
   const opensQuote = oddQuotes && /^["„“»]/.test(own);
-  if (prev && ((oddQuotes && !opensQuote) || ANAPHORIC_START.test(own) || statesByReference(c) > 0 || own.length < 50) && s.end - prev.start <= 600) start = prev.start;
+  if (
+    prev &&
+    ((oddQuotes && !opensQuote) ||
+      ANAPHORIC_START.test(own) ||
+      statesByReference(c) > 0 ||
+      own.length < 50) &&
+    s.end - prev.start <= 600
+  )
+    start = prev.start;
   if (next && opensQuote && next.end - start <= 700) end = next.end;
   // The window: neighbours that score close to the sentence, the better one first.
   const scored = [prev, next]
@@ -894,7 +1287,16 @@ function quoteRange(index: LoadedIndex, c: Candidate, byId: ReadonlyMap<number, 
 function ranked(c: Candidate): RankedSentence {
   const dense = c.dense === null ? null : round(c.dense);
   const text = c.article.text.slice(c.sentence.start, c.sentence.end);
-  return { text, file: c.article.file, lexical: round(c.lexical), dense, chunk: round(c.chunkScore), score: round(c.score), confidence: round(c.confidence), unmatched: c.unmatched };
+  return {
+    text,
+    file: c.article.file,
+    lexical: round(c.lexical),
+    dense,
+    chunk: round(c.chunkScore),
+    score: round(c.score),
+    confidence: round(c.confidence),
+    unmatched: c.unmatched,
+  };
 }
 
 function cosine(a: readonly number[], b: ArrayLike<number>): number {
@@ -914,4 +1316,3 @@ function cosine(a: readonly number[], b: ArrayLike<number>): number {
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
-

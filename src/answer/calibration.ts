@@ -15,7 +15,14 @@ import { errorMessage } from '../errors.js';
 export const CALIBRATION_FILE = 'calibration.json';
 const FORMAT_VERSION = 1;
 
-const measured = z.object({ quoteAt1: z.number(), quoteAt3: z.number(), falseAbstentions: z.number(), abstention: z.number(), questions: z.number().int(), unanswerable: z.number().int() });
+const measured = z.object({
+  quoteAt1: z.number(),
+  quoteAt3: z.number(),
+  falseAbstentions: z.number(),
+  abstention: z.number(),
+  questions: z.number().int(),
+  unanswerable: z.number().int(),
+});
 
 const entry = z.object({
   /** The model's id as EMBEDDING_MODEL resolves it; null for lexical mode. */
@@ -44,22 +51,41 @@ function readFile(where: string): Calibration[] {
   return file.parse(JSON.parse(readFileSync(where, 'utf8'))).calibrations;
 }
 
-/** The calibration for this model and mode, or why there is none to use (`problem`: a file that could not be read). */
-export function readCalibration(dataDir: string, modelId: string | null, mode: RetrievalMode): { calibration: Calibration | null; problem: string | null } {
+/**
+ * The calibration for this model and mode, or why there is none to use (`problem`: a file that
+ * could not be read).
+ */
+export function readCalibration(
+  dataDir: string,
+  modelId: string | null,
+  mode: RetrievalMode,
+): { calibration: Calibration | null; problem: string | null } {
   const where = path.join(dataDir, CALIBRATION_FILE);
   if (!existsSync(where)) return { calibration: null, problem: null };
   let calibrations: Calibration[];
   try {
     calibrations = readFile(where);
   } catch (error) {
-    const why = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ') : errorMessage(error);
-    return { calibration: null, problem: `${where} cannot be used (${why}); the built-in threshold applies. Run npm run calibrate again, or delete the file.` };
+    const why =
+      error instanceof z.ZodError
+        ? error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')
+        : errorMessage(error);
+    return {
+      calibration: null,
+      problem: `${where} cannot be used (${why}); the built-in threshold applies. Run npm run calibrate again, or delete the file.`,
+    };
   }
-  const found = calibrations.find((c) => c.modelId === (mode === 'lexical' ? null : modelId) && c.mode === mode) ?? null;
+  const found =
+    calibrations.find(
+      (c) => c.modelId === (mode === 'lexical' ? null : modelId) && c.mode === mode,
+    ) ?? null;
   return { calibration: found, problem: null };
 }
 
-/** Add or replace the calibration of its model and mode; other models' calibrations stay. Written atomically. */
+/**
+ * Add or replace the calibration of its model and mode; other models' calibrations stay. Written
+ * atomically.
+ */
 export function writeCalibration(dataDir: string, calibration: Calibration): string {
   const where = path.join(dataDir, CALIBRATION_FILE);
   let others: Calibration[] = [];
@@ -70,9 +96,15 @@ export function writeCalibration(dataDir: string, calibration: Calibration): str
       others = []; // an unreadable file is replaced by a good one
     }
   }
-  const calibrations = [...others.filter((c) => !(c.modelId === calibration.modelId && c.mode === calibration.mode)), entry.parse(calibration)];
+  const calibrations = [
+    ...others.filter((c) => !(c.modelId === calibration.modelId && c.mode === calibration.mode)),
+    entry.parse(calibration),
+  ];
   const tmp = `${where}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ formatVersion: FORMAT_VERSION, calibrations }, null, 2)}\n`);
+  writeFileSync(
+    tmp,
+    `${JSON.stringify({ formatVersion: FORMAT_VERSION, calibrations }, null, 2)}\n`,
+  );
   renameSync(tmp, where);
   return where;
 }

@@ -49,8 +49,10 @@ export interface ClaimSettings {
 }
 
 // Greetings, reactions and opinions: nothing in them the articles could bear out.
-const NOT_A_CLAIM = /^(?:hallo|hi|hey|moin|servus|guten\s+(?:morgen|tag|abend)|danke|lol|wow|krass|unglaublich|omg|ich\s+(?:finde|glaube|denke|meine|hoffe|frage\s+mich)|meiner\s+meinung|wahnsinn|schaut?\s+euch|seht\s+(?:mal|euch)|teilt|bitte\s+teilen|hello|thanks|i\s+(?:think|believe|guess|hope))\b/iu;
-const MONTH_WORD = /\b(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|june|july|october|december)\b/iu;
+const NOT_A_CLAIM =
+  /^(?:hallo|hi|hey|moin|servus|guten\s+(?:morgen|tag|abend)|danke|lol|wow|krass|unglaublich|omg|ich\s+(?:finde|glaube|denke|meine|hoffe|frage\s+mich)|meiner\s+meinung|wahnsinn|schaut?\s+euch|seht\s+(?:mal|euch)|teilt|bitte\s+teilen|hello|thanks|i\s+(?:think|believe|guess|hope))\b/iu;
+const MONTH_WORD =
+  /\b(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|june|july|october|december)\b/iu;
 
 /**
  * The sentences of a text, as the index splits articles (ordinals, dates and abbreviations do not
@@ -67,7 +69,8 @@ export function statements(text: string): string[] {
 
 // Particles that hedge or stress a claim ("schon", "angeblich", "mehr als"): no words to look for
 // in the articles, and rare enough there to weigh as if they were.
-const HEDGES = /(?<![\p{L}])(?:schon|bereits|inzwischen|mittlerweile|angeblich|wirklich|tatsächlich|sogar|nur|mehr\s+als|über|fast|knapp|rund|etwa|circa|ca\.|insgesamt|already|allegedly|really|actually|even|only|more\s+than|over|almost|nearly|about|around)(?![\p{L}])/giu;
+const HEDGES =
+  /(?<![\p{L}])(?:schon|bereits|inzwischen|mittlerweile|angeblich|wirklich|tatsächlich|sogar|nur|mehr\s+als|über|fast|knapp|rund|etwa|circa|ca\.|insgesamt|already|allegedly|really|actually|even|only|more\s+than|over|almost|nearly|about|around)(?![\p{L}])/giu;
 
 /**
  * Check-worthy: a statement with a number, a date, or a name (a capitalized word after the first
@@ -82,7 +85,11 @@ export function isCheckWorthy(statement: string): boolean {
 }
 
 /** Check a text's statements against the articles. */
-export async function checkClaims(engine: Pick<Engine, 'answer'>, text: string, settings: ClaimSettings): Promise<ClaimCheck> {
+export async function checkClaims(
+  engine: Pick<Engine, 'answer'>,
+  text: string,
+  settings: ClaimSettings,
+): Promise<ClaimCheck> {
   const worthy = statements(text).filter(isCheckWorthy);
   const fitting = worthy.filter((s) => s.length <= settings.maxStatementChars);
   const chosen = fitting.slice(0, settings.maxClaims);
@@ -93,8 +100,13 @@ export async function checkClaims(engine: Pick<Engine, 'answer'>, text: string, 
       // The claim's own numbers are what is compared, not words to look for: "10.000" in a claim
       // would count against every sentence that gives another number for the same thing.
       const figures = figuresIn(statement);
-      const hedges = [...statement.matchAll(HEDGES)].map((m) => [m.index, m.index + m[0].length] as const);
-      const numbers = figures.map((f) => [f.start, f.start + f.text.length - (f.text.split(/\s+/).pop()?.length ?? 0)] as const);
+      const hedges = [...statement.matchAll(HEDGES)].map(
+        (m) => [m.index, m.index + m[0].length] as const,
+      );
+      const numbers = figures.map(
+        (f) =>
+          [f.start, f.start + f.text.length - (f.text.split(/\s+/).pop()?.length ?? 0)] as const,
+      );
       const query = blank(statement, [...hedges, ...numbers]);
       answer = await engine.answer(/[\p{L}]/u.test(query) ? query : statement);
     } catch (error) {
@@ -118,30 +130,59 @@ export function judge(statement: string, answer: Answer, now: Date): CheckedClai
       // Some quote giving the same number for the same thing bears the claim out; otherwise the
       // first quote that counts it (the best, or the newest when the articles' figures differ)
       // says what the articles give.
-      const counting = quotes.flatMap((q) => figuresIn(q.text).filter((g) => g.noun === f.noun).map((g) => ({ g, q })));
+      const counting = quotes.flatMap((q) =>
+        figuresIn(q.text)
+          .filter((g) => g.noun === f.noun)
+          .map((g) => ({ g, q })),
+      );
       if (counting.length === 0) continue;
       if (counting.some(({ g }) => g.value === f.value)) same++;
       else {
         const first = counting[0];
-        if (first) numbers.push({ claim: f.text, article: first.g.text, date: first.q.article.meta.date ?? null });
+        if (first)
+          numbers.push({
+            claim: f.text,
+            article: first.g.text,
+            date: first.q.article.meta.date ?? null,
+          });
       }
     }
     if (numbers.length > 0) return { text: statement, verdict: 'differs', answer, numbers };
     if (same > 0) {
       // The quotes that give the claim's numbers first: they are what bears it out.
-      const gives = (text: string) => figuresIn(text).some((g) => claimed.some((f) => f.noun === g.noun && f.value === g.value));
-      const ordered = [...quotes.filter((q) => gives(q.text)), ...quotes.filter((q) => !gives(q.text))];
-      return { text: statement, verdict: 'matches', answer: { ...answer, quotes: ordered }, numbers: [] };
+      const gives = (text: string) =>
+        figuresIn(text).some((g) => claimed.some((f) => f.noun === g.noun && f.value === g.value));
+      const ordered = [
+        ...quotes.filter((q) => gives(q.text)),
+        ...quotes.filter((q) => !gives(q.text)),
+      ];
+      return {
+        text: statement,
+        verdict: 'matches',
+        answer: { ...answer, quotes: ordered },
+        numbers: [],
+      };
     }
     return { text: statement, verdict: 'not_found', answer, numbers: [] };
   }
   // No figures: every name, number and date of the statement must be in the quotes (a date also
   // by the quoted article's own date).
   const scope = timeScope(statement, now);
-  const inWindow = (date: string | undefined) => Boolean(scope?.from && scope.to && date && date >= scope.from && date <= scope.to);
-  const dateStems = new Set((scope?.dates ?? []).flatMap(([a, b]) => tokenize(statement.slice(a, b)).map((t) => stem(t.text))));
+  const inWindow = (date: string | undefined) =>
+    Boolean(scope?.from && scope.to && date && date >= scope.from && date <= scope.to);
+  const dateStems = new Set(
+    (scope?.dates ?? []).flatMap(([a, b]) =>
+      tokenize(statement.slice(a, b)).map((t) => stem(t.text)),
+    ),
+  );
   const salient = questionTerms(statement).filter((t) => t.salient);
-  const covered = (s: string) => quotes.some((q) => tokenize(q.text).some((t) => stem(t.text) === s) || (dateStems.has(s) && inWindow(q.article.meta.date)));
-  const verdict: Verdict = salient.length > 0 && salient.every((t) => covered(t.stem)) ? 'matches' : 'not_found';
+  const covered = (s: string) =>
+    quotes.some(
+      (q) =>
+        tokenize(q.text).some((t) => stem(t.text) === s) ||
+        (dateStems.has(s) && inWindow(q.article.meta.date)),
+    );
+  const verdict: Verdict =
+    salient.length > 0 && salient.every((t) => covered(t.stem)) ? 'matches' : 'not_found';
   return { text: statement, verdict, answer, numbers: [] };
 }

@@ -3,7 +3,13 @@
  * built together. `reload()` opens the newest index and swaps it in between two questions, so a
  * question is always answered from one complete index.
  */
-import { type Answer, type AnswerSettings, DEFAULT_ANSWER, DEFAULT_MIN_SCORE, createAnswerer } from './answer.js';
+import {
+  type Answer,
+  type AnswerSettings,
+  DEFAULT_ANSWER,
+  DEFAULT_MIN_SCORE,
+  createAnswerer,
+} from './answer.js';
 import { type Calibration, readCalibration } from './calibration.js';
 import type { Config, RetrievalMode } from '../config.js';
 import type { Embedder } from '../index/embed.js';
@@ -18,12 +24,18 @@ export interface EngineOptions {
   embedder: Embedder | null;
   fusion?: Fusion;
   denseWeight?: number;
-  /** Split compounds the index does not know into known parts (default true; `npm run eval` measures without). */
+  /**
+   * Split compounds the index does not know into known parts (default true; `npm run eval` measures
+   * without).
+   */
   splitCompounds?: boolean;
   answer?: Partial<AnswerSettings>;
   /** German synonyms for sentence scoring. Default: the bundled sets; null turns them off. */
   synonyms?: Synonyms | null;
-  /** "Today" for time words in questions ("gestern", "letzte Woche"). Default: the system clock; `ask --now` and tests set it. */
+  /**
+   * "Today" for time words in questions ("gestern", "letzte Woche"). Default: the system clock;
+   * `ask --now` and tests set it.
+   */
   clock?: () => Date;
 }
 
@@ -39,12 +51,31 @@ export interface Engine {
 
 export function createEngine(options: EngineOptions): Engine {
   const modelId = options.mode === 'lexical' ? null : (options.embedder?.modelId ?? null);
-  if (options.mode !== 'lexical' && !options.embedder) throw new Error(`RETRIEVAL_MODE=${options.mode} needs an embedding model`);
-  const synonyms = options.synonyms === undefined ? openSynonyms(DEFAULT_SYNONYMS) : options.synonyms;
+  if (options.mode !== 'lexical' && !options.embedder)
+    throw new Error(`RETRIEVAL_MODE=${options.mode} needs an embedding model`);
+  const synonyms =
+    options.synonyms === undefined ? openSynonyms(DEFAULT_SYNONYMS) : options.synonyms;
   const open = () => {
-    const index = openIndex(options.dataDir, { modelId, ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}) });
-    const retriever = createRetriever({ index, embedder: options.embedder, mode: options.mode, ...(options.fusion ? { fusion: options.fusion } : {}), ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}), ...(options.splitCompounds !== undefined ? { splitCompounds: options.splitCompounds } : {}) });
-    const answerer = createAnswerer({ retriever, index, embedder: options.embedder, synonyms, ...(options.answer ? { settings: options.answer } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+    const index = openIndex(options.dataDir, {
+      modelId,
+      ...(options.embedder && modelId ? { dimensions: options.embedder.dimensions } : {}),
+    });
+    const retriever = createRetriever({
+      index,
+      embedder: options.embedder,
+      mode: options.mode,
+      ...(options.fusion ? { fusion: options.fusion } : {}),
+      ...(options.denseWeight !== undefined ? { denseWeight: options.denseWeight } : {}),
+      ...(options.splitCompounds !== undefined ? { splitCompounds: options.splitCompounds } : {}),
+    });
+    const answerer = createAnswerer({
+      retriever,
+      index,
+      embedder: options.embedder,
+      synonyms,
+      ...(options.answer ? { settings: options.answer } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     const topics = newestFirst(index.store.articles()).map((a) => a.meta.title);
     return { index, answerer, topics, inFlight: 0, retired: false };
   };
@@ -83,8 +114,12 @@ export function createEngine(options: EngineOptions): Engine {
  * Articles by date, newest first, undated ones last (by id): the abstention lists the first
  * few titles as "what the articles cover", and in a growing archive the newest say most.
  */
-export function newestFirst<T extends { id: string; meta: { date?: string } }>(articles: readonly T[]): T[] {
-  return [...articles].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.id.localeCompare(b.id));
+export function newestFirst<T extends { id: string; meta: { date?: string } }>(
+  articles: readonly T[],
+): T[] {
+  return [...articles].sort(
+    (a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.id.localeCompare(b.id),
+  );
 }
 
 /**
@@ -93,7 +128,10 @@ export function newestFirst<T extends { id: string; meta: { date?: string } }>(a
  * the built-in one; a calibrated embedding weight replaces the built-in one, the lexical share
  * taking the rest (the chunk's share stays).
  */
-export function answerSettings(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>, calibration: Calibration | null = null): Partial<AnswerSettings> {
+export function answerSettings(
+  config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>,
+  calibration: Calibration | null = null,
+): Partial<AnswerSettings> {
   const minScore = config.MIN_ANSWER_SCORE ?? calibration?.minScore;
   const dense = calibration?.sentenceDenseWeight;
   return {
@@ -103,7 +141,10 @@ export function answerSettings(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN
   };
 }
 
-/** Sentence evidence weights with this embedding weight: the lexical coverage takes what the embedding leaves of the default pair. */
+/**
+ * Sentence evidence weights with this embedding weight: the lexical coverage takes what the
+ * embedding leaves of the default pair.
+ */
 export function sentenceWeights(dense: number): AnswerSettings['weights'] {
   const { lexical, dense: builtIn, chunk } = DEFAULT_ANSWER.weights;
   return { lexical: Math.max(0, lexical + builtIn - dense), dense, chunk };
@@ -117,9 +158,19 @@ export interface ThresholdInfo {
 }
 
 /** Where the abstention threshold in force comes from, for /about, the log and `ask --explain`. */
-export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibration: Calibration | null, mode: RetrievalMode): ThresholdInfo {
-  if (config.MIN_ANSWER_SCORE !== undefined) return { value: config.MIN_ANSWER_SCORE, source: 'MIN_ANSWER_SCORE' };
-  if (calibration) return { value: calibration.minScore, source: 'calibrated', calibratedAt: calibration.calibratedAt };
+export function thresholdInfo(
+  config: Pick<Config, 'MIN_ANSWER_SCORE'>,
+  calibration: Calibration | null,
+  mode: RetrievalMode,
+): ThresholdInfo {
+  if (config.MIN_ANSWER_SCORE !== undefined)
+    return { value: config.MIN_ANSWER_SCORE, source: 'MIN_ANSWER_SCORE' };
+  if (calibration)
+    return {
+      value: calibration.minScore,
+      source: 'calibrated',
+      calibratedAt: calibration.calibratedAt,
+    };
   return { value: DEFAULT_MIN_SCORE[mode], source: 'default' };
 }
 
@@ -128,7 +179,12 @@ export function thresholdInfo(config: Pick<Config, 'MIN_ANSWER_SCORE'>, calibrat
  * configuration and DATA_DIR's calibration for this model and mode give, where the threshold
  * comes from, and a calibration file that could not be read (logged, then ignored).
  */
-export function configuredAnswering(config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>, dataDir: string, mode: RetrievalMode, modelId: string | null): {
+export function configuredAnswering(
+  config: Pick<Config, 'MAX_QUESTION_LENGTH' | 'MIN_ANSWER_SCORE'>,
+  dataDir: string,
+  mode: RetrievalMode,
+  modelId: string | null,
+): {
   /** For createEngine. */
   options: Pick<EngineOptions, 'answer' | 'denseWeight'>;
   threshold: ThresholdInfo;
@@ -137,7 +193,10 @@ export function configuredAnswering(config: Pick<Config, 'MAX_QUESTION_LENGTH' |
   const { calibration, problem } = readCalibration(dataDir, modelId, mode);
   const denseWeight = calibration?.denseWeight;
   return {
-    options: { answer: answerSettings(config, calibration), ...(denseWeight !== null && denseWeight !== undefined ? { denseWeight } : {}) },
+    options: {
+      answer: answerSettings(config, calibration),
+      ...(denseWeight !== null && denseWeight !== undefined ? { denseWeight } : {}),
+    },
     threshold: thresholdInfo(config, calibration, mode),
     problem,
   };

@@ -20,11 +20,17 @@ export interface EvalQuestion {
 /** What an answer looks like to the evaluation (the `ask --json` contract, reduced). */
 export interface EvalAnswer {
   found: boolean;
-  /** score: the sentence's score (the first quote's is the answer's confidence); absent for the baseline. */
+  /**
+   * score: the sentence's score (the first quote's is the answer's confidence); absent for the
+   * baseline.
+   */
   quotes: Array<{ text: string; score?: number; source: { file: string } }>;
   /** With an abstention that came near: the articles it names, best first. */
   nearest?: Array<{ file: string }>;
-  /** The best sentence is about other states than the question's (the default abstains on it at any threshold). */
+  /**
+   * The best sentence is about other states than the question's (the default abstains on it at any
+   * threshold).
+   */
   otherStates?: boolean;
 }
 
@@ -37,24 +43,37 @@ export function questionSetFiles(root: string): { dev: string; own: string; held
   const dir = path.join(root, 'test/eval');
   const order = (f: string) => Number(/^heldout(\d*)-/.exec(f)?.[1] || 1);
   const heldout = existsSync(dir)
-    ? readdirSync(dir).filter((f) => /^heldout\d*-questions\.jsonl$/.test(f)).sort((a, b) => order(a) - order(b)).map((f) => path.join(dir, f))
+    ? readdirSync(dir)
+        .filter((f) => /^heldout\d*-questions\.jsonl$/.test(f))
+        .sort((a, b) => order(a) - order(b))
+        .map((f) => path.join(dir, f))
     : [];
-  return { dev: path.join(root, '../shared/eval/dev-questions.jsonl'), own: path.join(dir, 'own-questions.jsonl'), heldout };
+  return {
+    dev: path.join(root, '../shared/eval/dev-questions.jsonl'),
+    own: path.join(dir, 'own-questions.jsonl'),
+    heldout,
+  };
 }
 
 export function loadQuestions(file: string): EvalQuestion[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as EvalQuestion;
-    } catch {
-      throw new Error(`${file}:${i + 1}: not a JSON object`);
-    }
-  });
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as EvalQuestion;
+      } catch {
+        throw new Error(`${file}:${i + 1}: not a JSON object`);
+      }
+    });
 }
 
 const stemOf = (file: string) => path.basename(file).replace(/\.[^.]+$/, '');
 
-/** Gold answers this long may span several sentences: a quote inside one answers too (../shared/eval/README.md). */
+/**
+ * Gold answers this long may span several sentences: a quote inside one answers too
+ * (../shared/eval/README.md).
+ */
 export const LONG_GOLD = 40;
 
 /**
@@ -67,12 +86,18 @@ export function quoteAnswers(q: EvalQuestion, quote: EvalAnswer['quotes'][number
   const text = collapseWhitespace(quote.text);
   return q.gold.some((g) => {
     const gold = collapseWhitespace(g);
-    return text.includes(gold) || (gold.length >= LONG_GOLD && text.length > 0 && gold.includes(text.replace(/[.!?…]+$/u, '')));
+    return (
+      text.includes(gold) ||
+      (gold.length >= LONG_GOLD && text.length > 0 && gold.includes(text.replace(/[.!?…]+$/u, '')))
+    );
   });
 }
 
 /** A quote is verbatim when it is a slice of the article text its source names. */
-export function isVerbatim(quote: EvalAnswer['quotes'][number], articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>): boolean {
+export function isVerbatim(
+  quote: EvalAnswer['quotes'][number],
+  articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>,
+): boolean {
   const article = articlesByFile.get(quote.source.file);
   return Boolean(article && quote.text.length > 0 && article.text.includes(quote.text));
 }
@@ -90,7 +115,14 @@ export interface KindScore {
 }
 
 function emptyScore(): KindScore {
-  return { questions: 0, quoteAt1: 0, quoteAt3: 0, falseAbstentions: 0, falseAbstentionsNamingIt: 0, abstained: 0 };
+  return {
+    questions: 0,
+    quoteAt1: 0,
+    quoteAt3: 0,
+    falseAbstentions: 0,
+    falseAbstentionsNamingIt: 0,
+    abstained: 0,
+  };
 }
 
 export interface EvalReport {
@@ -104,7 +136,11 @@ export interface EvalReport {
   failures: Array<{ id: string; q: string; got: string }>;
 }
 
-export function scoreAnswers(questions: readonly EvalQuestion[], answers: readonly EvalAnswer[], articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>): EvalReport {
+export function scoreAnswers(
+  questions: readonly EvalQuestion[],
+  answers: readonly EvalAnswer[],
+  articlesByFile: ReadonlyMap<string, Pick<Article, 'text'>>,
+): EvalReport {
   const byKind: Record<string, KindScore> = {};
   const answerable = emptyScore();
   const unanswerable = emptyScore();
@@ -115,7 +151,10 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     const a = answers[i] ?? { found: false, quotes: [] };
     if (a.quotes[0]) firstQuoteChars.push(a.quotes[0].text.length);
     const k = (byKind[q.kind] ??= emptyScore());
-    const groups = [k, q.kind === 'unanswerable' ? unanswerable : q.kind === 'crosslingual' ? null : answerable].filter((g): g is KindScore => g !== null);
+    const groups = [
+      k,
+      q.kind === 'unanswerable' ? unanswerable : q.kind === 'crosslingual' ? null : answerable,
+    ].filter((g): g is KindScore => g !== null);
     for (const quote of a.quotes) if (!isVerbatim(quote, articlesByFile)) verbatimViolations++;
     for (const g of groups) {
       g.questions++;
@@ -129,8 +168,14 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
         if (a.quotes.slice(0, 3).some((quote) => quoteAnswers(q, quote))) g.quoteAt3++;
       }
     }
-    const ok = q.kind === 'unanswerable' ? !a.found : Boolean(a.quotes[0] && quoteAnswers(q, a.quotes[0]));
-    if (!ok) failures.push({ id: q.id, q: q.q, got: a.found ? (a.quotes[0]?.text ?? '').slice(0, 100) : '(abstained)' });
+    const ok =
+      q.kind === 'unanswerable' ? !a.found : Boolean(a.quotes[0] && quoteAnswers(q, a.quotes[0]));
+    if (!ok)
+      failures.push({
+        id: q.id,
+        q: q.q,
+        got: a.found ? (a.quotes[0]?.text ?? '').slice(0, 100) : '(abstained)',
+      });
   });
   return { byKind, answerable, unanswerable, verbatimViolations, firstQuoteChars, failures };
 }
@@ -141,9 +186,17 @@ export function poolReports(reports: readonly EvalReport[]): EvalReport {
     for (const key of Object.keys(into) as Array<keyof KindScore>) into[key] += from[key];
     return into;
   };
-  const pooled: EvalReport = { byKind: {}, answerable: emptyScore(), unanswerable: emptyScore(), verbatimViolations: 0, firstQuoteChars: [], failures: [] };
+  const pooled: EvalReport = {
+    byKind: {},
+    answerable: emptyScore(),
+    unanswerable: emptyScore(),
+    verbatimViolations: 0,
+    firstQuoteChars: [],
+    failures: [],
+  };
   for (const r of reports) {
-    for (const [kind, score] of Object.entries(r.byKind)) add((pooled.byKind[kind] ??= emptyScore()), score);
+    for (const [kind, score] of Object.entries(r.byKind))
+      add((pooled.byKind[kind] ??= emptyScore()), score);
     add(pooled.answerable, r.answerable);
     add(pooled.unanswerable, r.unanswerable);
     pooled.verbatimViolations += r.verbatimViolations;
@@ -166,8 +219,15 @@ export function thresholdSweep(
 ): Array<{ threshold: number; report: EvalReport }> {
   return thresholds.map((threshold) => ({
     threshold,
-    report: poolReports(sets.map(({ questions, answers }) =>
-      scoreAnswers(questions, answers.map((a) => atThreshold(a, threshold)), articlesByFile))),
+    report: poolReports(
+      sets.map(({ questions, answers }) =>
+        scoreAnswers(
+          questions,
+          answers.map((a) => atThreshold(a, threshold)),
+          articlesByFile,
+        ),
+      ),
+    ),
   }));
 }
 
@@ -178,7 +238,9 @@ export function thresholdSweep(
  */
 function atThreshold(a: EvalAnswer, threshold: number): EvalAnswer {
   const quotes = a.quotes.filter((q) => (q.score ?? 0) >= threshold);
-  return quotes.length && a.found && !a.otherStates ? { found: true, quotes } : { found: false, quotes: [] };
+  return quotes.length && a.found && !a.otherStates
+    ? { found: true, quotes }
+    : { found: false, quotes: [] };
 }
 
 /** One question's outcome, for looking at misses one by one (`npm run eval -- --details FILE`). */
@@ -193,21 +255,35 @@ export interface QuestionDetail {
   right: boolean;
   /** The best sentence's score without a threshold (what the threshold is compared with). */
   confidence: number;
-  /** Without a threshold, the first quote would be right: a miss with this set is the threshold's doing. */
+  /**
+   * Without a threshold, the first quote would be right: a miss with this set is the threshold's
+   * doing.
+   */
   rankedRight: boolean;
   /** The best sentence without a threshold, and its file. */
   best: string;
   file: string | null;
 }
 
-/** Per-question outcomes of one set: the default's answers beside the same configuration's without a threshold. */
-export function questionDetails(set: string, questions: readonly EvalQuestion[], answers: readonly EvalAnswer[], unthresholded: readonly EvalAnswer[]): QuestionDetail[] {
+/**
+ * Per-question outcomes of one set: the default's answers beside the same configuration's without a
+ * threshold.
+ */
+export function questionDetails(
+  set: string,
+  questions: readonly EvalQuestion[],
+  answers: readonly EvalAnswer[],
+  unthresholded: readonly EvalAnswer[],
+): QuestionDetail[] {
   return questions.map((q, i) => {
     const first = answers[i]?.quotes[0];
     const best = unthresholded[i]?.quotes[0];
     const answerable = q.kind !== 'unanswerable';
     return {
-      set, id: q.id, kind: q.kind, q: q.q,
+      set,
+      id: q.id,
+      kind: q.kind,
+      q: q.q,
       found: answers[i]?.found ?? false,
       right: answerable && Boolean(first && quoteAnswers(q, first)),
       confidence: best?.score ?? 0,
@@ -225,13 +301,21 @@ export function questionDetails(set: string, questions: readonly EvalQuestion[],
  * half), i.e. the area under the ROC curve. 0.5: no threshold can separate them; 1: some
  * threshold separates them perfectly. null without both kinds.
  */
-export function separation(details: readonly QuestionDetail[]): { auc: number; right: number; unanswerable: number } | null {
-  const right = details.filter((d) => d.kind !== 'unanswerable' && d.kind !== 'crosslingual' && d.rankedRight).map((d) => d.confidence);
+export function separation(
+  details: readonly QuestionDetail[],
+): { auc: number; right: number; unanswerable: number } | null {
+  const right = details
+    .filter((d) => d.kind !== 'unanswerable' && d.kind !== 'crosslingual' && d.rankedRight)
+    .map((d) => d.confidence);
   const unanswerable = details.filter((d) => d.kind === 'unanswerable').map((d) => d.confidence);
   if (right.length === 0 || unanswerable.length === 0) return null;
   let wins = 0;
   for (const r of right) for (const u of unanswerable) wins += r > u ? 1 : r === u ? 0.5 : 0;
-  return { auc: wins / (right.length * unanswerable.length), right: right.length, unanswerable: unanswerable.length };
+  return {
+    auc: wins / (right.length * unanswerable.length),
+    right: right.length,
+    unanswerable: unanswerable.length,
+  };
 }
 
 /**
@@ -251,8 +335,11 @@ export function wilsonInterval(k: number, n: number, z = 1.96): [number, number]
  * The baseline: BM25 (k1 = 1.2, b = 0.75) over the stemmed sentences of all articles; the top
  * sentences are the quotes; it abstains only when no sentence shares a word with the question.
  */
-export function bm25SentenceBaseline(articles: readonly Article[]): (question: string) => EvalAnswer {
-  const docs: Array<{ file: string; text: string; terms: Map<string, number>; length: number }> = [];
+export function bm25SentenceBaseline(
+  articles: readonly Article[],
+): (question: string) => EvalAnswer {
+  const docs: Array<{ file: string; text: string; terms: Map<string, number>; length: number }> =
+    [];
   for (const a of articles) {
     for (const s of splitSentences(a.text)) {
       const text = a.text.slice(s.start, s.end);
@@ -281,7 +368,12 @@ export function bm25SentenceBaseline(articles: readonly Article[]): (question: s
     }
     // The three best sentences, as quote@3 needs (the first is the answer).
     const top = scored.sort((a, b) => b.score - a.score).slice(0, 3);
-    return top.length ? { found: true, quotes: top.map(({ doc }) => ({ text: doc.text, source: { file: doc.file } })) } : { found: false, quotes: [] };
+    return top.length
+      ? {
+          found: true,
+          quotes: top.map(({ doc }) => ({ text: doc.text, source: { file: doc.file } })),
+        }
+      : { found: false, quotes: [] };
   };
 }
 

@@ -18,19 +18,58 @@ export interface Figure {
 }
 
 const SCALE: Record<string, number> = {
-  tausend: 1e3, thousand: 1e3, million: 1e6, millionen: 1e6, mio: 1e6, milliarde: 1e9, milliarden: 1e9, mrd: 1e9, billion: 1e9, billionen: 1e12,
+  tausend: 1e3,
+  thousand: 1e3,
+  million: 1e6,
+  millionen: 1e6,
+  mio: 1e6,
+  milliarde: 1e9,
+  milliarden: 1e9,
+  mrd: 1e9,
+  billion: 1e9,
+  billionen: 1e12,
 };
 
 // A number, an optional scale word, then the counted noun: in German the next capitalized word,
 // after up to two lower-case ones ("8.370 gepanzerte Fahrzeuge"); in English the next word.
 const NUMBER = '(?<![\\p{L}\\p{N}.,])(\\d{1,3}(?:[.,\\u202f ]\\d{3})+|\\d+(?:[.,]\\d+)?)';
-const SCALE_WORD = '(?:\\s+([Tt]ausend|[Tt]housand|[Mm]illionen|[Mm]illion|[Mm]io\\.?|[Mm]illiarden|[Mm]illiarde|[Mm]rd\\.?|[Bb]illionen|[Bb]illion))?';
-const FIGURE_DE = new RegExp(`${NUMBER}${SCALE_WORD}\\s+((?:\\p{Ll}[\\p{L}-]*\\s+){0,2})(\\p{Lu}[\\p{L}-]{2,})`, 'gu');
+const SCALE_WORD =
+  '(?:\\s+([Tt]ausend|[Tt]housand|[Mm]illionen|[Mm]illion|[Mm]io\\.?|[Mm]illiarden|[Mm]illiarde|[Mm]rd\\.?|[Bb]illionen|[Bb]illion))?';
+const FIGURE_DE = new RegExp(
+  `${NUMBER}${SCALE_WORD}\\s+((?:\\p{Ll}[\\p{L}-]*\\s+){0,2})(\\p{Lu}[\\p{L}-]{2,})`,
+  'gu',
+);
 const FIGURE_EN = new RegExp(`${NUMBER}${SCALE_WORD}\\s+()(\\p{L}[\\p{L}-]{2,})`, 'gu');
 
-const NOT_NOUNS = new Set(['and', 'und', 'oder', 'or', 'der', 'die', 'das', 'the', 'bis', 'to', 'von', 'of', 'in', 'im', 'am', 'mal', 'prozent', 'percent', 'jahre', 'jahren', 'years', 'uhr']);
+const NOT_NOUNS = new Set([
+  'and',
+  'und',
+  'oder',
+  'or',
+  'der',
+  'die',
+  'das',
+  'the',
+  'bis',
+  'to',
+  'von',
+  'of',
+  'in',
+  'im',
+  'am',
+  'mal',
+  'prozent',
+  'percent',
+  'jahre',
+  'jahren',
+  'years',
+  'uhr',
+]);
 
-/** Parse a number as German or English writes it: "4.313" and "4,313" are thousands, "1,5" and "1.5" decimals. */
+/**
+ * Parse a number as German or English writes it: "4.313" and "4,313" are thousands, "1,5" and "1.5"
+ * decimals.
+ */
 export function numberValue(raw: string): number {
   const compact = raw.replace(/[\u202f ]/g, '');
   if (/^\d{1,3}(?:[.,]\d{3})+$/.test(compact)) return Number(compact.replace(/[.,]/g, ''));
@@ -49,7 +88,13 @@ export function figuresIn(text: string): Figure[] {
     const scale = SCALE[(m[2] ?? '').toLowerCase().replace(/\.$/, '')] ?? 1;
     const value = numberValue(m[1] ?? '') * scale;
     if (!Number.isFinite(value)) continue;
-    out.push({ value, text: m[0].trim(), noun: stem(noun.toLowerCase()), start: m.index, end: m.index + m[0].length });
+    out.push({
+      value,
+      text: m[0].trim(),
+      noun: stem(noun.toLowerCase()),
+      start: m.index,
+      end: m.index + m[0].length,
+    });
   }
   return out;
 }

@@ -96,27 +96,63 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       const inScope = scope ? new Set(scope.chunks) : null;
       const { terms, documentFrequencies } = knownForms(questionTerms(question), index.store);
       const stems = terms.map((t) => t.stem);
-      const split = splitting ? compoundParts(stems.filter((s) => (documentFrequencies.get(s) ?? 0) === 0), index.store) : NO_PARTS;
+      const split = splitting
+        ? compoundParts(
+            stems.filter((s) => (documentFrequencies.get(s) ?? 0) === 0),
+            index.store,
+          )
+        : NO_PARTS;
       const parts = split.parts;
       const partStems = [...split.documentFrequencies.keys()].filter((p) => !stems.includes(p));
-      const queryDf = partStems.length ? new Map([...documentFrequencies, ...split.documentFrequencies]) : documentFrequencies;
-      const query = selectQueryStems([...stems, ...partStems], queryDf, totalChunks * commonShare, budget);
+      const queryDf = partStems.length
+        ? new Map([...documentFrequencies, ...split.documentFrequencies])
+        : documentFrequencies;
+      const query = selectQueryStems(
+        [...stems, ...partStems],
+        queryDf,
+        totalChunks * commonShare,
+        budget,
+      );
       // Within a scope the query is over its chunks only, so every stem may join it (OR).
-      let lexical = mode === 'dense' ? [] : scope ? index.store.lexicalSearch([...stems, ...partStems], candidates, false, scope.chunks) : index.store.lexicalSearch(query.stems, candidates, query.all);
+      let lexical =
+        mode === 'dense'
+          ? []
+          : scope
+            ? index.store.lexicalSearch([...stems, ...partStems], candidates, false, scope.chunks)
+            : index.store.lexicalSearch(query.stems, candidates, query.all);
       // Nothing has all the rare stems together: fall back to the rarest one alone, over the budget
       // too (that is why they were ANDed), so scored over a bounded number of matches like the AND:
-      // scoring all of its 5,000 chunks took 4-5 ms, a third of the slowest answers at 20,000 articles.
-      if (mode !== 'dense' && !scope && lexical.length === 0 && query.all) lexical = index.store.lexicalSearch(query.stems.slice(0, 1), candidates, true);
+      // scoring all of its 5,000 chunks took 4-5 ms, a third of the slowest answers at 20,000
+      // articles.
+      if (mode !== 'dense' && !scope && lexical.length === 0 && query.all)
+        lexical = index.store.lexicalSearch(query.stems.slice(0, 1), candidates, true);
       let queryVector: number[] | null = null;
       let dense: Array<{ label: number; similarity: number }> = [];
       if (embedder && index.vectors) {
         queryVector = await embedder.embedQuery(question);
         // A vector stands for every chunk with its text (see indexer): expand, a few copies each.
-        const hits = index.vectors.search(queryVector, candidates, scope ? new Set(scope.labels) : undefined);
-        const copies = index.store.sameTexts(hits.map((h) => h.label), scope ? 50 : 3);
-        dense = hits.flatMap((hit, i) => (copies[i] ?? []).filter((label) => !inScope || inScope.has(label)).slice(0, 3).map((label) => ({ label, similarity: hit.similarity })));
+        const hits = index.vectors.search(
+          queryVector,
+          candidates,
+          scope ? new Set(scope.labels) : undefined,
+        );
+        const copies = index.store.sameTexts(
+          hits.map((h) => h.label),
+          scope ? 50 : 3,
+        );
+        dense = hits.flatMap((hit, i) =>
+          (copies[i] ?? [])
+            .filter((label) => !inScope || inScope.has(label))
+            .slice(0, 3)
+            .map((label) => ({ label, similarity: hit.similarity })),
+        );
       }
-      const fused = fuse(dense.map((d) => ({ id: d.label, score: d.similarity })), lexical.map((l) => ({ id: l.chunk, score: l.score })), fusion, denseWeight);
+      const fused = fuse(
+        dense.map((d) => ({ id: d.label, score: d.similarity })),
+        lexical.map((l) => ({ id: l.chunk, score: l.score })),
+        fusion,
+        denseWeight,
+      );
       const denseById = new Map(dense.map((d) => [d.label, d.similarity]));
       const lexById = new Map(lexical.map((l) => [l.chunk, l.score]));
       const chunks: RetrievedChunk[] = [];
@@ -124,7 +160,13 @@ export function createRetriever(options: RetrieverOptions): Retriever {
         const chunk = index.store.chunk(id);
         const article = chunk && index.store.article(chunk.article);
         if (!chunk || !article) continue;
-        chunks.push({ chunk, article, score, dense: denseById.get(id) ?? null, lexical: lexById.get(id) ?? null });
+        chunks.push({
+          chunk,
+          article,
+          score,
+          dense: denseById.get(id) ?? null,
+          lexical: lexById.get(id) ?? null,
+        });
       }
       return { chunks, queryVector, stems, terms, documentFrequencies, parts };
     },
@@ -136,13 +178,20 @@ export function createRetriever(options: RetrieverOptions): Retriever {
  * no chunk contains, whose form with or without a final s is in the index, is read as that form:
  * otherwise it would count as a word the articles never use, the strongest sign of no answer.
  */
-export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedIndex['store'], 'documentFrequencies'>): { terms: QuestionTerm[]; documentFrequencies: Map<string, number> } {
+export function knownForms(
+  terms: readonly QuestionTerm[],
+  store: Pick<LoadedIndex['store'], 'documentFrequencies'>,
+): { terms: QuestionTerm[]; documentFrequencies: Map<string, number> } {
   const df = new Map(store.documentFrequencies(terms.map((t) => t.stem)));
   const alternative = (stem: string) => (stem.endsWith('s') ? stem.slice(0, -1) : `${stem}s`);
-  const unknown = terms.filter((t) => (df.get(t.stem) ?? 0) === 0 && t.stem.length >= 4 && !/^\p{N}/u.test(t.stem)).map((t) => t.stem);
+  const unknown = terms
+    .filter((t) => (df.get(t.stem) ?? 0) === 0 && t.stem.length >= 4 && !/^\p{N}/u.test(t.stem))
+    .map((t) => t.stem);
   if (unknown.length === 0) return { terms: [...terms], documentFrequencies: df };
   const altDf = store.documentFrequencies(unknown.map(alternative));
-  const readAs = new Map(unknown.filter((s) => (altDf.get(alternative(s)) ?? 0) > 0).map((s) => [s, alternative(s)]));
+  const readAs = new Map(
+    unknown.filter((s) => (altDf.get(alternative(s)) ?? 0) > 0).map((s) => [s, alternative(s)]),
+  );
   const resolved = new Map<string, QuestionTerm>();
   for (const t of terms) {
     const stem = readAs.get(t.stem) ?? t.stem;
@@ -152,7 +201,9 @@ export function knownForms(terms: readonly QuestionTerm[], store: Pick<LoadedInd
   return { terms: [...resolved.values()], documentFrequencies: df };
 }
 
-/** Linking elements between a compound's parts: Munition-s-mangel, Rakete-n-start, Staat-es-chef. */
+/**
+ * Linking elements between a compound's parts: Munition-s-mangel, Rakete-n-start, Staat-es-chef.
+ */
 const LINKS = ['s', 'es', 'n', 'en', 'e'];
 const MIN_PART = 4;
 /** Longer "words" are not compounds but pasted junk; splitting one costs a lookup per letter. */
@@ -167,13 +218,18 @@ const MAX_COMPOUND = 60;
 export interface CompoundParts {
   /** Question stem → its known first part and head. */
   readonly parts: Map<string, [string, string]>;
-  /** Chunks holding each of those parts (looked up while splitting; the full-text query needs them). */
+  /**
+   * Chunks holding each of those parts (looked up while splitting; the full-text query needs them).
+   */
   readonly documentFrequencies: Map<string, number>;
 }
 
 const NO_PARTS: CompoundParts = { parts: new Map(), documentFrequencies: new Map() };
 
-export function compoundParts(unknown: readonly string[], store: Pick<LoadedIndex['store'], 'documentFrequencies'>): CompoundParts {
+export function compoundParts(
+  unknown: readonly string[],
+  store: Pick<LoadedIndex['store'], 'documentFrequencies'>,
+): CompoundParts {
   const options = new Map<string, Array<{ lefts: string[]; right: string }>>();
   const ask = new Set<string>();
   for (const s of unknown) {
@@ -181,7 +237,15 @@ export function compoundParts(unknown: readonly string[], store: Pick<LoadedInde
     const splits: Array<{ lefts: string[]; right: string }> = [];
     for (let i = MIN_PART; i <= s.length - MIN_PART; i++) {
       const head = s.slice(0, i);
-      const lefts = [...new Set([head, stem(head), ...LINKS.filter((l) => head.endsWith(l) && head.length - l.length >= MIN_PART).map((l) => stem(head.slice(0, -l.length)))])];
+      const lefts = [
+        ...new Set([
+          head,
+          stem(head),
+          ...LINKS.filter((l) => head.endsWith(l) && head.length - l.length >= MIN_PART).map((l) =>
+            stem(head.slice(0, -l.length)),
+          ),
+        ]),
+      ];
       const right = s.slice(i);
       splits.push({ lefts, right });
       for (const x of [...lefts, right]) ask.add(x);
@@ -220,8 +284,15 @@ const AND_MAX_DF_FACTOR = 3;
  * of the AND (unless nothing else is left): "russland" in 85,000 of 103,000 chunks cost 5 ms
  * there and removed almost nothing.
  */
-export function selectQueryStems(stems: readonly string[], df: ReadonlyMap<string, number>, maxDf: number, budget = Number.POSITIVE_INFINITY): { stems: string[]; all: boolean } {
-  const present = stems.filter((s) => (df.get(s) ?? 0) > 0).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
+export function selectQueryStems(
+  stems: readonly string[],
+  df: ReadonlyMap<string, number>,
+  maxDf: number,
+  budget = Number.POSITIVE_INFINITY,
+): { stems: string[]; all: boolean } {
+  const present = stems
+    .filter((s) => (df.get(s) ?? 0) > 0)
+    .sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
   const rarest = present[0];
   if (rarest === undefined) return { stems: [], all: false };
   if ((df.get(rarest) ?? 0) > Math.min(maxDf, budget)) {
@@ -249,23 +320,34 @@ export interface Scored {
  * Fuse two ranked lists. RRF uses ranks only; convex normalizes each side by its best score
  * (cosine is already bounded, BM25 is not) and mixes them with `denseWeight`.
  */
-export function fuse(dense: readonly Scored[], lexical: readonly Scored[], fusion: Fusion, denseWeight = 0.5): Scored[] {
+export function fuse(
+  dense: readonly Scored[],
+  lexical: readonly Scored[],
+  fusion: Fusion,
+  denseWeight = 0.5,
+): Scored[] {
   const total = new Map<number, number>();
   const add = (id: number, v: number) => total.set(id, (total.get(id) ?? 0) + v);
   if (dense.length === 0 || lexical.length === 0) {
     // One side only: its own order, scores normalized to the best.
     const side = dense.length ? dense : lexical;
     const best = Math.max(...side.map((s) => s.score), 1e-9);
-    return [...side].sort((a, b) => b.score - a.score).map((s) => ({ id: s.id, score: s.score / best }));
+    return [...side]
+      .sort((a, b) => b.score - a.score)
+      .map((s) => ({ id: s.id, score: s.score / best }));
   }
   if (fusion === 'rrf') {
     [...dense].sort((a, b) => b.score - a.score).forEach((s, i) => add(s.id, 1 / (RRF_K + i + 1)));
-    [...lexical].sort((a, b) => b.score - a.score).forEach((s, i) => add(s.id, 1 / (RRF_K + i + 1)));
+    [...lexical]
+      .sort((a, b) => b.score - a.score)
+      .forEach((s, i) => add(s.id, 1 / (RRF_K + i + 1)));
   } else {
     const bestLex = Math.max(...lexical.map((s) => s.score), 1e-9);
     const bestDense = Math.max(...dense.map((s) => s.score), 1e-9);
-    for (const s of dense) add(s.id, denseWeight * Math.max(0, s.score) / bestDense);
-    for (const s of lexical) add(s.id, (1 - denseWeight) * s.score / bestLex);
+    for (const s of dense) add(s.id, (denseWeight * Math.max(0, s.score)) / bestDense);
+    for (const s of lexical) add(s.id, ((1 - denseWeight) * s.score) / bestLex);
   }
-  return [...total.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id - b.id);
+  return [...total.entries()]
+    .map(([id, score]) => ({ id, score }))
+    .sort((a, b) => b.score - a.score || a.id - b.id);
 }

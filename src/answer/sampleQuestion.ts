@@ -7,7 +7,11 @@ import type { StoredArticle } from '../index/db.js';
 import type { Engine } from './engine.js';
 import { isStopword, tokenize } from '../text.js';
 
-export async function sampleQuestion(engine: Engine, article: StoredArticle, tries = 8): Promise<string | null> {
+export async function sampleQuestion(
+  engine: Engine,
+  article: StoredArticle,
+  tries = 8,
+): Promise<string | null> {
   const { sentences } = chunkArticle(article.text);
   let tried = 0;
   for (const s of sentences) {
@@ -17,7 +21,13 @@ export async function sampleQuestion(engine: Engine, article: StoredArticle, tri
     if (text.length < 40) continue;
     // Names and nouns (capitalized, not at the sentence start) are what a reader would ask about.
     const words = tokenize(text)
-      .filter((t, i) => i > 0 && t.text.length >= 4 && !isStopword(t.text) && /^\p{Lu}/u.test(text.slice(t.start, t.end)))
+      .filter(
+        (t, i) =>
+          i > 0 &&
+          t.text.length >= 4 &&
+          !isStopword(t.text) &&
+          /^\p{Lu}/u.test(text.slice(t.start, t.end)),
+      )
       .map((t) => text.slice(t.start, t.end));
     const distinct = [...new Set(words)];
     if (distinct.length < 2) continue;

@@ -194,13 +194,15 @@ function parseStates(table: string): Gazetteer {
   const whole = new Map<string, string>();
   const beginnings = new Map<string, [string, string][]>();
   const pairs = new Map<string, [string, string, string][]>();
-  const add = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
+  const add = <T>(map: Map<string, T[]>, key: string, value: T) =>
+    map.set(key, [...(map.get(key) ?? []), value]);
   for (const line of table.split('\n')) {
     const [code, ...forms] = line.trim().split(/\s+/);
     if (!code) continue;
     for (const form of forms) {
       const [first = '', second] = form.split('·');
-      if (first.length < KEY && !first.startsWith('=')) throw new Error(`states: "${form}" is too short to be a beginning`);
+      if (first.length < KEY && !first.startsWith('='))
+        throw new Error(`states: "${form}" is too short to be a beginning`);
       if (second !== undefined) add(pairs, first.slice(0, KEY), [first, second, code]);
       else if (first.startsWith('=')) whole.set(first.slice(1), code);
       else add(beginnings, first.slice(0, KEY), [first, code]);
@@ -212,7 +214,9 @@ function parseStates(table: string): Gazetteer {
 
 const GAZETTEER = parseStates(STATES);
 
-/** Snowball's stems fold umlauts and ß (Pjöngjang → pjongjang): the same table, folded, for stems. */
+/**
+ * Snowball's stems fold umlauts and ß (Pjöngjang → pjongjang): the same table, folded, for stems.
+ */
 const FOLDED = parseStates(foldUmlauts(STATES));
 
 /** The state a stem (from text.stem) names, or undefined: "pjongjang" → KP, "russisch" → RU. */
@@ -220,17 +224,21 @@ export function stateOfStem(stemmed: string): string | undefined {
   return lookup(FOLDED, stemmed, '');
 }
 
-/** The state a lower-cased word (with the word after it, for two-word names) names, or undefined. */
+/**
+ * The state a lower-cased word (with the word after it, for two-word names) names, or undefined.
+ */
 export function stateOf(word: string, next = ''): string | undefined {
   return lookup(GAZETTEER, word, next);
 }
 
 function lookup(gazetteer: Gazetteer, word: string, next: string): string | undefined {
   const key = word.slice(0, KEY);
-  for (const [first, second, code] of gazetteer.pairs.get(key) ?? []) if (word.startsWith(first) && next.startsWith(second)) return code;
+  for (const [first, second, code] of gazetteer.pairs.get(key) ?? [])
+    if (word.startsWith(first) && next.startsWith(second)) return code;
   const exact = gazetteer.whole.get(word);
   if (exact) return exact;
-  for (const [beginning, code] of gazetteer.beginnings.get(key) ?? []) if (word.startsWith(beginning)) return code;
+  for (const [beginning, code] of gazetteer.beginnings.get(key) ?? [])
+    if (word.startsWith(beginning)) return code;
   return undefined;
 }
 
@@ -239,15 +247,20 @@ export function statesIn(tokens: readonly Token[]): Set<string> {
   return namedStates(tokens, () => true);
 }
 
-/** Nouns for where a claim comes from: "nach ukrainischen Angaben", "russischen Quellen zufolge". */
-const SOURCE_NOUN = /^(angaben|quellen|berichten|medienberichten|schätzungen|darstellung|zählung)$/u;
+/**
+ * Nouns for where a claim comes from: "nach ukrainischen Angaben", "russischen Quellen zufolge".
+ */
+const SOURCE_NOUN =
+  /^(angaben|quellen|berichten|medienberichten|schätzungen|darstellung|zählung)$/u;
 
 /**
  * The states a question asks about: not those it only names as the source of a figure ("laut
  * ukrainischem Generalstab", "nach ukrainischen Angaben"), which the answer need not repeat.
  */
 export function statesAskedAbout(tokens: readonly Token[]): Set<string> {
-  const attributed = (i: number) => tokens.slice(Math.max(0, i - 3), i).some((b) => b.text === 'laut') || SOURCE_NOUN.test(tokens[i + 1]?.text ?? '');
+  const attributed = (i: number) =>
+    tokens.slice(Math.max(0, i - 3), i).some((b) => b.text === 'laut') ||
+    SOURCE_NOUN.test(tokens[i + 1]?.text ?? '');
   return namedStates(tokens, (i) => !attributed(i));
 }
 

@@ -1,7 +1,8 @@
 /**
  * German synonyms for the sentence scorer: a question's "Jubiläum" earns part of its weight from a
  * sentence's "Jahrestag", "misslungen" from "gescheitert". The data is OpenThesaurus
- * (www.openthesaurus.de, LGPL 2.1: src/answer/lexicon/LICENSE-LGPL-2.1, README "Development"): one synonym set per line, terms
+ * (www.openthesaurus.de, LGPL 2.1: src/answer/lexicon/LICENSE-LGPL-2.1, README "Development"): one
+ * synonym set per line, terms
  * separated by ";". Only one-word terms are kept, as Snowball stems, stopwords dropped.
  *
  * Stemming the 34,000 sets takes ~2 s, so `npm run build-synonyms` does it once and writes
@@ -39,7 +40,14 @@ export function thesaurusStemSets(text: string): string[][] {
       if (!term || term.includes('...')) continue;
       const tokens = tokenize(term);
       const only = tokens[0];
-      if (tokens.length !== 1 || !only || only.text.length < 3 || /^\p{N}/u.test(only.text) || isStopword(only.text)) continue;
+      if (
+        tokens.length !== 1 ||
+        !only ||
+        only.text.length < 3 ||
+        /^\p{N}/u.test(only.text) ||
+        isStopword(only.text)
+      )
+        continue;
       stems.add(stem(only.text));
     }
     if (stems.size >= 2) sets.push([...stems]);
@@ -49,7 +57,10 @@ export function thesaurusStemSets(text: string): string[][] {
 
 /** The derived file's text: a header naming the source and licence, then one stem set per line. */
 export function formatStemSets(sets: readonly string[][], header: string): string {
-  return `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${sets.map((s) => s.join(' ')).join('\n')}\n`;
+  return `${header
+    .split('\n')
+    .map((l) => `# ${l}`)
+    .join('\n')}\n${sets.map((s) => s.join(' ')).join('\n')}\n`;
 }
 
 export function synonymsFromSets(sets: readonly (readonly string[])[]): Synonyms {
@@ -98,7 +109,10 @@ export function loadSynonyms(file: string = DEFAULT_SYNONYMS): Synonyms {
 
 const loaded = new Map<string, Synonyms>();
 
-/** The synonyms SYNONYMS_FILE names (undefined: the bundled sets), loaded once per process; null when it is `off`. */
+/**
+ * The synonyms SYNONYMS_FILE names (undefined: the bundled sets), loaded once per process; null
+ * when it is `off`.
+ */
 export function openSynonyms(file: string | null | undefined = DEFAULT_SYNONYMS): Synonyms | null {
   if (file === null) return null;
   let synonyms = loaded.get(file);
@@ -106,7 +120,9 @@ export function openSynonyms(file: string | null | undefined = DEFAULT_SYNONYMS)
     try {
       synonyms = loadSynonyms(file);
     } catch (error) {
-      throw new ConfigError(`SYNONYMS_FILE: cannot read ${file} (${errorMessage(error)}). Point it at a file written by npm run build-synonyms, or set it to off.`);
+      throw new ConfigError(
+        `SYNONYMS_FILE: cannot read ${file} (${errorMessage(error)}). Point it at a file written by npm run build-synonyms, or set it to off.`,
+      );
     }
     loaded.set(file, synonyms);
   }

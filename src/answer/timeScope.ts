@@ -31,12 +31,72 @@ export interface TimeScope {
 }
 
 const MONTHS: Record<string, number> = {
-  januar: 1, jänner: 1, jan: 1, january: 1, februar: 2, feb: 2, february: 2, märz: 3, maerz: 3, mär: 3, march: 3, mar: 3, april: 4, apr: 4,
-  mai: 5, may: 5, juni: 6, jun: 6, june: 6, juli: 7, jul: 7, july: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9,
-  oktober: 10, okt: 10, october: 10, oct: 10, november: 11, nov: 11, dezember: 12, dez: 12, december: 12, dec: 12,
+  januar: 1,
+  jänner: 1,
+  jan: 1,
+  january: 1,
+  februar: 2,
+  feb: 2,
+  february: 2,
+  märz: 3,
+  maerz: 3,
+  mär: 3,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  mai: 5,
+  may: 5,
+  juni: 6,
+  jun: 6,
+  june: 6,
+  juli: 7,
+  jul: 7,
+  july: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sept: 9,
+  sep: 9,
+  oktober: 10,
+  okt: 10,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  dezember: 12,
+  dez: 12,
+  december: 12,
+  dec: 12,
 };
-const MONTH = `(${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|')})\\.?`;
-const NUMBER_WORDS: Record<string, number> = { ein: 1, einen: 1, einem: 1, one: 1, a: 1, zwei: 2, two: 2, drei: 3, three: 3, vier: 4, four: 4, fünf: 5, five: 5, sechs: 6, six: 6, sieben: 7, seven: 7, acht: 8, eight: 8, zehn: 10, ten: 10, zwölf: 12, twelve: 12 };
+const MONTH = `(${Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})\\.?`;
+const NUMBER_WORDS: Record<string, number> = {
+  ein: 1,
+  einen: 1,
+  einem: 1,
+  one: 1,
+  a: 1,
+  zwei: 2,
+  two: 2,
+  drei: 3,
+  three: 3,
+  vier: 4,
+  four: 4,
+  fünf: 5,
+  five: 5,
+  sechs: 6,
+  six: 6,
+  sieben: 7,
+  seven: 7,
+  acht: 8,
+  eight: 8,
+  zehn: 10,
+  ten: 10,
+  zwölf: 12,
+  twelve: 12,
+};
 const COUNT = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})`;
 const LAST = '(?:letzte[nmrs]?|vergangene[nmrs]?|vorige[nmrs]?|last|past|previous)';
 const THIS = '(?:diese[nmrs]?|this)';
@@ -61,7 +121,10 @@ interface Rule {
   readonly re: RegExp;
   /** The window, or null when this match is not a time after all. */
   readonly window: (m: RegExpExecArray, today: Date) => Window | null;
-  /** A relative span of years ("in den letzten zehn Jahren") is about what happened as often as about when it was reported: it prefers. */
+  /**
+   * A relative span of years ("in den letzten zehn Jahren") is about what happened as often as
+   * about when it was reported: it prefers.
+   */
   readonly prefers?: (m: RegExpExecArray) => boolean;
 }
 
@@ -86,45 +149,121 @@ function latestMonth(m: number, today: Date): Window {
   return m <= today.getUTCMonth() + 1 ? monthWindow(y, m) : monthWindow(y - 1, m);
 }
 
-const count = (word: string | undefined) => (word === undefined ? 1 : /^\d+$/.test(word) ? Number(word) : (NUMBER_WORDS[word.toLowerCase()] ?? 1));
+const count = (word: string | undefined) =>
+  word === undefined
+    ? 1
+    : /^\d+$/.test(word)
+      ? Number(word)
+      : (NUMBER_WORDS[word.toLowerCase()] ?? 1);
 const month = (word: string | undefined) => MONTHS[(word ?? '').toLowerCase()] ?? 0;
 const re = (source: string) => new RegExp(source, 'giu');
 
 /** Calendar expressions, most specific first. */
 const DATE_RULES: Rule[] = [
-  { re: re(`${B}(\\d{4})-(\\d{2})-(\\d{2})${E}`), window: (m) => day(Number(m[1]), Number(m[2]), Number(m[3])) },
-  { re: re(`${B}(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})?${E}`), window: (m, t) => (m[3] ? day(Number(m[3]), Number(m[2]), Number(m[1])) : latestDay(Number(m[2]), Number(m[1]), t)) },
-  { re: re(`${B}(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}(?:\\s+(\\d{4}))?${E}`), window: (m, t) => (m[3] ? day(Number(m[3]), month(m[2]), Number(m[1])) : latestDay(month(m[2]), Number(m[1]), t)) },
-  { re: re(`${B}${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?${E}`), window: (m, t) => (m[3] ? day(Number(m[3]), month(m[1]), Number(m[2])) : latestDay(month(m[1]), Number(m[2]), t)) },
+  {
+    re: re(`${B}(\\d{4})-(\\d{2})-(\\d{2})${E}`),
+    window: (m) => day(Number(m[1]), Number(m[2]), Number(m[3])),
+  },
+  {
+    re: re(`${B}(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})?${E}`),
+    window: (m, t) =>
+      m[3]
+        ? day(Number(m[3]), Number(m[2]), Number(m[1]))
+        : latestDay(Number(m[2]), Number(m[1]), t),
+  },
+  {
+    re: re(`${B}(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}(?:\\s+(\\d{4}))?${E}`),
+    window: (m, t) =>
+      m[3] ? day(Number(m[3]), month(m[2]), Number(m[1])) : latestDay(month(m[2]), Number(m[1]), t),
+  },
+  {
+    re: re(`${B}${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?${E}`),
+    window: (m, t) =>
+      m[3] ? day(Number(m[3]), month(m[1]), Number(m[2])) : latestDay(month(m[1]), Number(m[2]), t),
+  },
   { re: re(`${B}${MONTH}\\s+(\\d{4})${E}`), window: (m) => monthWindow(Number(m[2]), month(m[1])) },
   // A month alone only after "im"/"in"/"seit"/"since"/"vom": "Mai" and "may" are words too.
-  { re: re(`${B}(?:im|in|seit|since|vom|ab)\\s+${MONTH}${E}`), window: (m, t) => latestMonth(month(m[1]), t) },
+  {
+    re: re(`${B}(?:im|in|seit|since|vom|ab)\\s+${MONTH}${E}`),
+    window: (m, t) => latestMonth(month(m[1]), t),
+  },
   // A year: after "im Jahr"/"in the year" any four digits; otherwise 1900-2099, and not before a
   // capitalized word ("2023 Panzer" is a count).
-  { re: re(`${B}(?:im\\s+jahre?|in\\s+the\\s+year|year)\\s+(\\d{4})${E}`), window: (m) => ({ from: utc(Number(m[1]), 1, 1), to: utc(Number(m[1]), 12, 31) }) },
-  { re: re(`${B}((?:19|20)\\d{2})${E}(?!\\s+\\p{Lu})`), window: (m) => ({ from: utc(Number(m[1]), 1, 1), to: utc(Number(m[1]), 12, 31) }) },
+  {
+    re: re(`${B}(?:im\\s+jahre?|in\\s+the\\s+year|year)\\s+(\\d{4})${E}`),
+    window: (m) => ({ from: utc(Number(m[1]), 1, 1), to: utc(Number(m[1]), 12, 31) }),
+  },
+  {
+    re: re(`${B}((?:19|20)\\d{2})${E}(?!\\s+\\p{Lu})`),
+    window: (m) => ({ from: utc(Number(m[1]), 1, 1), to: utc(Number(m[1]), 12, 31) }),
+  },
 ];
 
 /** Days, weeks, months and years relative to today. */
 const RELATIVE_RULES: Rule[] = [
-  { re: re(`${B}(?:in\\s+den\\s+|in\\s+the\\s+|während\\s+der\\s+)?(?:letzten|vergangenen|last|past)\\s+${COUNT}\\s+(tagen?|days?|wochen?|weeks?|monaten?|months?|jahren?|years?)${E}`), window: (m, t) => {
-    const n = count(m[1]);
-    const unit = (m[2] ?? '').toLowerCase();
-    const days = /^(tag|day)/.test(unit) ? n : /^(woche|week)/.test(unit) ? 7 * n : /^(monat|month)/.test(unit) ? 30 * n : 365 * n;
-    return { from: addDays(t, -days), to: t };
-  }, prefers: (m) => /^(jahr|year)/i.test(m[2] ?? '') },
-  { re: re(`${B}vorgestern${E}`), window: (_m, t) => ({ from: addDays(t, -2), to: addDays(t, -2) }) },
-  { re: re(`${B}(?:gestern|yesterday)${E}`), window: (_m, t) => ({ from: addDays(t, -1), to: addDays(t, -1) }) },
-  { re: re(`${B}${LAST}\\s+(?:woche|week)${E}`), window: (_m, t) => ({ from: addDays(weekStart(t), -7), to: addDays(weekStart(t), -1) }) },
-  { re: re(`${B}${THIS}\\s+(?:woche|week)${E}`), window: (_m, t) => ({ from: weekStart(t), to: t }) },
-  { re: re(`${B}${LAST}\\s+(?:monat|month)${E}`), window: (_m, t) => monthWindow(t.getUTCMonth() === 0 ? t.getUTCFullYear() - 1 : t.getUTCFullYear(), t.getUTCMonth() === 0 ? 12 : t.getUTCMonth()) },
-  { re: re(`${B}${THIS}\\s+(?:monat|month)${E}`), window: (_m, t) => ({ from: utc(t.getUTCFullYear(), t.getUTCMonth() + 1, 1), to: t }) },
-  { re: re(`${B}(?:${LAST}\\s+(?:jahr|year)|vorjahr)${E}`), window: (_m, t) => ({ from: utc(t.getUTCFullYear() - 1, 1, 1), to: utc(t.getUTCFullYear() - 1, 12, 31) }) },
-  { re: re(`${B}${THIS}\\s+(?:jahr|year)${E}`), window: (_m, t) => ({ from: utc(t.getUTCFullYear(), 1, 1), to: t }) },
+  {
+    re: re(
+      `${B}(?:in\\s+den\\s+|in\\s+the\\s+|während\\s+der\\s+)?(?:letzten|vergangenen|last|past)\\s+${COUNT}\\s+(tagen?|days?|wochen?|weeks?|monaten?|months?|jahren?|years?)${E}`,
+    ),
+    window: (m, t) => {
+      const n = count(m[1]);
+      const unit = (m[2] ?? '').toLowerCase();
+      const days = /^(tag|day)/.test(unit)
+        ? n
+        : /^(woche|week)/.test(unit)
+          ? 7 * n
+          : /^(monat|month)/.test(unit)
+            ? 30 * n
+            : 365 * n;
+      return { from: addDays(t, -days), to: t };
+    },
+    prefers: (m) => /^(jahr|year)/i.test(m[2] ?? ''),
+  },
+  {
+    re: re(`${B}vorgestern${E}`),
+    window: (_m, t) => ({ from: addDays(t, -2), to: addDays(t, -2) }),
+  },
+  {
+    re: re(`${B}(?:gestern|yesterday)${E}`),
+    window: (_m, t) => ({ from: addDays(t, -1), to: addDays(t, -1) }),
+  },
+  {
+    re: re(`${B}${LAST}\\s+(?:woche|week)${E}`),
+    window: (_m, t) => ({ from: addDays(weekStart(t), -7), to: addDays(weekStart(t), -1) }),
+  },
+  {
+    re: re(`${B}${THIS}\\s+(?:woche|week)${E}`),
+    window: (_m, t) => ({ from: weekStart(t), to: t }),
+  },
+  {
+    re: re(`${B}${LAST}\\s+(?:monat|month)${E}`),
+    window: (_m, t) =>
+      monthWindow(
+        t.getUTCMonth() === 0 ? t.getUTCFullYear() - 1 : t.getUTCFullYear(),
+        t.getUTCMonth() === 0 ? 12 : t.getUTCMonth(),
+      ),
+  },
+  {
+    re: re(`${B}${THIS}\\s+(?:monat|month)${E}`),
+    window: (_m, t) => ({ from: utc(t.getUTCFullYear(), t.getUTCMonth() + 1, 1), to: t }),
+  },
+  {
+    re: re(`${B}(?:${LAST}\\s+(?:jahr|year)|vorjahr)${E}`),
+    window: (_m, t) => ({
+      from: utc(t.getUTCFullYear() - 1, 1, 1),
+      to: utc(t.getUTCFullYear() - 1, 12, 31),
+    }),
+  },
+  {
+    re: re(`${B}${THIS}\\s+(?:jahr|year)${E}`),
+    window: (_m, t) => ({ from: utc(t.getUTCFullYear(), 1, 1), to: t }),
+  },
 ];
 
 const SINCE = new RegExp(`${B}(?:seit|since|ab)\\s+(?:dem\\s+|the\\s+)?$`, 'iu');
-const RECENT = re(`${B}(?:zuletzt|kürzlich|jüngst|neulich|aktuell(?:e[nmrs]?)?|neueste[nmrs]?|jüngste[nmrs]?|derzeit(?:ig(?:e[nmrs]?)?)?|momentan|gegenwärtig|latest|most\\s+recent(?:ly)?|recent(?:ly)?|current(?:ly)?|newest|right\\s+now)${E}`);
+const RECENT = re(
+  `${B}(?:zuletzt|kürzlich|jüngst|neulich|aktuell(?:e[nmrs]?)?|neueste[nmrs]?|jüngste[nmrs]?|derzeit(?:ig(?:e[nmrs]?)?)?|momentan|gegenwärtig|latest|most\\s+recent(?:ly)?|recent(?:ly)?|current(?:ly)?|newest|right\\s+now)${E}`,
+);
 
 /** The time a question speaks of, or null when it names none. */
 export function timeScope(question: string, now: Date): TimeScope | null {
@@ -156,7 +295,11 @@ export function timeScope(question: string, now: Date): TimeScope | null {
       else dates.push(range);
       kind = kind === 'restrict' || relative ? 'restrict' : 'prefer';
       window ??= found; // the first expression sets the window; a second one only narrows it
-      if (window !== found) window = { from: window.from > found.from ? window.from : found.from, to: window.to < found.to ? window.to : found.to };
+      if (window !== found)
+        window = {
+          from: window.from > found.from ? window.from : found.from,
+          to: window.to < found.to ? window.to : found.to,
+        };
     }
   }
   let recent = false;
@@ -168,7 +311,14 @@ export function timeScope(question: string, now: Date): TimeScope | null {
   }
   if (!window && !recent) return null;
   spans.sort((x, y) => x[0] - y[0]);
-  return { from: window ? iso(window.from) : null, to: window ? iso(window.to) : null, kind, recent, spans, dates };
+  return {
+    from: window ? iso(window.from) : null,
+    to: window ? iso(window.to) : null,
+    kind,
+    recent,
+    spans,
+    dates,
+  };
 }
 
 /** The question without the spans given (blanked, so offsets stay). */
@@ -188,5 +338,12 @@ export function todayScope(question: string, now: Date): TimeScope | null {
   const m = TODAY.exec(question);
   if (!m) return null;
   const today = iso(utc(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate()));
-  return { from: today, to: today, kind: 'restrict', recent: false, spans: [[m.index, m.index + m[0].length]], dates: [] };
+  return {
+    from: today,
+    to: today,
+    kind: 'restrict',
+    recent: false,
+    spans: [[m.index, m.index + m[0].length]],
+    dates: [],
+  };
 }

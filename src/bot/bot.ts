@@ -19,8 +19,23 @@ import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { Logger } from '../logger.js';
 import { createRateLimiter } from './rateLimit.js';
 import {
-  type Lang, aboutText, apologyText, articleCardText, askUsage, latestText, commandList, helpText, noWordsText, nonTextHint, rateLimitedText, sourcesText,
-  startText, tooLongText, unknownButtonText, unknownCommandText, userLanguage,
+  type Lang,
+  aboutText,
+  apologyText,
+  articleCardText,
+  askUsage,
+  latestText,
+  commandList,
+  helpText,
+  noWordsText,
+  nonTextHint,
+  rateLimitedText,
+  sourcesText,
+  startText,
+  tooLongText,
+  unknownButtonText,
+  unknownCommandText,
+  userLanguage,
 } from './replies.js';
 import { groupTrigger, isFromOneOf, parseCommand, replyOptions, topicOptions } from './triggers.js';
 
@@ -61,25 +76,45 @@ export interface BotStats {
   startedAt: Date;
 }
 
-export function createBot(options: { engine: Engine; settings: BotSettings; logger: Logger; stats?: BotStats; feedback?: FeedbackStore | null }): Bot {
+export function createBot(options: {
+  engine: Engine;
+  settings: BotSettings;
+  logger: Logger;
+  stats?: BotStats;
+  feedback?: FeedbackStore | null;
+}): Bot {
   const { engine, settings, logger } = options;
   const feedback = options.feedback ?? null;
   const stats = options.stats ?? { answered: 0, abstained: 0, startedAt: new Date() };
-  const bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot }, ...(settings.botInfo ? { botInfo: settings.botInfo } : {}) });
+  const bot = new Bot(settings.token, {
+    client: { apiRoot: settings.apiRoot },
+    ...(settings.botInfo ? { botInfo: settings.botInfo } : {}),
+  });
   if (settings.throttle !== false) {
     // Telegram's flood limits apply to messages; a "typing" action must not delay the answer
     // behind it by the per-chat spacing.
     const throttler = apiThrottler();
-    bot.api.config.use((prev, method, payload, signal) => (method === 'sendChatAction' ? prev(method, payload, signal) : throttler(prev, method, payload, signal)));
+    bot.api.config.use((prev, method, payload, signal) =>
+      method === 'sendChatAction'
+        ? prev(method, payload, signal)
+        : throttler(prev, method, payload, signal),
+    );
   }
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: settings.maxRetryDelaySeconds ?? 60 }));
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: settings.maxRetryDelaySeconds ?? 60 }),
+  );
 
   const perUser = createRateLimiter(settings.rateLimitPerUser);
   const perChat = createRateLimiter(settings.rateLimitPerChat);
   const langOf = (ctx: Context): Lang => userLanguage(ctx.from?.language_code);
   const replyTo = (ctx: Context) => replyOptions(ctx.msg);
   const replyHtml = (ctx: Context, html: string, keyboard?: InlineKeyboard) =>
-    ctx.reply(html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...replyTo(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
+    ctx.reply(html, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...replyTo(ctx),
+      ...(keyboard ? { reply_markup: keyboard } : {}),
+    });
   const username = () => bot.botInfo.username;
 
   // One update at a time per chat (the runner handles chats concurrently): answers keep the
@@ -92,7 +127,14 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     try {
       await next();
     } catch (error) {
-      logger.error({ update_id: ctx.update.update_id, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'update failed');
+      logger.error(
+        {
+          update_id: ctx.update.update_id,
+          err:
+            error instanceof Error ? { message: error.message, name: error.name } : String(error),
+        },
+        'update failed',
+      );
       if (ctx.chat) await ctx.reply(apologyText(langOf(ctx)), replyTo(ctx)).catch(() => undefined);
     }
   });
@@ -102,7 +144,8 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     const userKey = String(ctx.from?.id ?? 'anon');
     const chatKey = String(ctx.chat?.id ?? 'none');
     if (perUser.hit(userKey) && (ctx.chat?.type === 'private' || perChat.hit(chatKey))) return true;
-    if (perUser.shouldWarn(`${chatKey}:${userKey}`)) await replyHtml(ctx, rateLimitedText(langOf(ctx), settings.rateLimitPerUser));
+    if (perUser.shouldWarn(`${chatKey}:${userKey}`))
+      await replyHtml(ctx, rateLimitedText(langOf(ctx), settings.rateLimitPerUser));
     return false;
   };
 
@@ -130,52 +173,100 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     }
     const topics = engine.topics();
     const html = answerHtml(result, topics, { botUsername: ctx.me.username });
-    // Stored before it is sent, so its buttons can name it; a store that fails costs the buttons, not the answer.
+    // Stored before it is sent, so its buttons can name it; a store that fails costs the buttons,
+    // not the answer.
     let stored: { id: number; refs: QuoteRef[] } | null = null;
     if (feedback) {
       try {
         const refs = quoteRefs(result);
-        stored = { id: feedback.recordAsked({ question, found: result.found, via: 'chat', ...(ctx.chat ? { chatId: ctx.chat.id } : {}), quotes: refs }), refs };
+        stored = {
+          id: feedback.recordAsked({
+            question,
+            found: result.found,
+            via: 'chat',
+            ...(ctx.chat ? { chatId: ctx.chat.id } : {}),
+            quotes: refs,
+          }),
+          refs,
+        };
       } catch (error) {
-        logger.warn({ update_id: ctx.update.update_id, err: error instanceof Error ? error.message : String(error) }, 'could not record the answer');
+        logger.warn(
+          {
+            update_id: ctx.update.update_id,
+            err: error instanceof Error ? error.message : String(error),
+          },
+          'could not record the answer',
+        );
       }
     }
-    const keyboard = stored && result.found ? answerKeyboard(stored.id, stored.refs, lang) : undefined;
+    const keyboard =
+      stored && result.found ? answerKeyboard(stored.id, stored.refs, lang) : undefined;
     let sent;
     try {
       sent = await replyHtml(ctx, html, keyboard);
     } catch (error) {
       // Telegram rejected the HTML: send the same answer once more as plain text.
       if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
-      logger.warn({ update_id: ctx.update.update_id, description: error.description }, 'HTML reply rejected, sent as plain text');
-      sent = await ctx.reply(answerText(result, topics).slice(0, 4096), { link_preview_options: { is_disabled: true }, ...replyTo(ctx), ...(keyboard ? { reply_markup: keyboard } : {}) });
+      logger.warn(
+        { update_id: ctx.update.update_id, description: error.description },
+        'HTML reply rejected, sent as plain text',
+      );
+      sent = await ctx.reply(answerText(result, topics).slice(0, 4096), {
+        link_preview_options: { is_disabled: true },
+        ...replyTo(ctx),
+        ...(keyboard ? { reply_markup: keyboard } : {}),
+      });
     }
     if (stored) {
       try {
         feedback?.attachMessage(stored.id, sent.chat.id, sent.message_id);
       } catch (error) {
         // The answer is out; its buttons bind to the message on their first press (buttons.ts).
-        logger.warn({ update_id: ctx.update.update_id, err: error instanceof Error ? error.message : String(error) }, 'could not record the answer\'s message');
+        logger.warn(
+          {
+            update_id: ctx.update.update_id,
+            err: error instanceof Error ? error.message : String(error),
+          },
+          "could not record the answer's message",
+        );
       }
     }
     if (result.found) stats.answered++;
     else stats.abstained++;
-    logger.info({
-      update_id: ctx.update.update_id, chat_type: ctx.chat?.type, found: result.found, quotes: result.quotes.length,
-      confidence: result.confidence, latency_ms: Math.round(performance.now() - started), ...(settings.logQuestions ? { question } : {}),
-    }, 'answered');
+    logger.info(
+      {
+        update_id: ctx.update.update_id,
+        chat_type: ctx.chat?.type,
+        found: result.found,
+        quotes: result.quotes.length,
+        confidence: result.confidence,
+        latency_ms: Math.round(performance.now() - started),
+        ...(settings.logQuestions ? { question } : {}),
+      },
+      'answered',
+    );
   };
 
   const commands = new Composer<Context>();
   commands.command('start', async (ctx) => {
-    // A deep link from a source line (`start=src_<id>`) opens the article's card; anything else, the greeting.
+    // A deep link from a source line (`start=src_<id>`) opens the article's card; anything else,
+    // the greeting.
     const { store } = engine.current();
-    const id = articleFromPayload(String(ctx.match ?? '').trim(), () => store.articles().map((a) => a.id), (x) => store.articleById(x) !== null);
+    const id = articleFromPayload(
+      String(ctx.match ?? '').trim(),
+      () => store.articles().map((a) => a.id),
+      (x) => store.articleById(x) !== null,
+    );
     const article = id ? store.articleById(id) : null;
     if (!article) return replyHtml(ctx, startText(langOf(ctx), engine.current().manifest.articles));
-    return replyHtml(ctx, articleCardText(langOf(ctx), article, await sampleQuestion(engine, article)));
+    return replyHtml(
+      ctx,
+      articleCardText(langOf(ctx), article, await sampleQuestion(engine, article)),
+    );
   });
-  commands.command('help', (ctx) => replyHtml(ctx, helpText(langOf(ctx), ctx.me.username, settings.maxQuestionLength)));
+  commands.command('help', (ctx) =>
+    replyHtml(ctx, helpText(langOf(ctx), ctx.me.username, settings.maxQuestionLength)),
+  );
   commands.command(['neu', 'latest'], async (ctx) => {
     const { store } = engine.current();
     const items = [];
@@ -185,24 +276,56 @@ export function createBot(options: { engine: Engine; settings: BotSettings; logg
     }
     return replyHtml(ctx, latestText(langOf(ctx), items));
   });
-  commands.command('sources', (ctx) => replyHtml(ctx, sourcesText(langOf(ctx), engine.current().store.articles())));
+  commands.command('sources', (ctx) =>
+    replyHtml(ctx, sourcesText(langOf(ctx), engine.current().store.articles())),
+  );
   commands.command('about', (ctx) => {
     const m = engine.current().manifest;
-    return replyHtml(ctx, aboutText(langOf(ctx), { model: settings.modelId, missingModel: settings.missingModel ?? null, threshold: settings.threshold ?? null, mode: settings.mode, articles: m.articles, chunks: m.chunks, builtAt: m.builtAt }));
+    return replyHtml(
+      ctx,
+      aboutText(langOf(ctx), {
+        model: settings.modelId,
+        missingModel: settings.missingModel ?? null,
+        threshold: settings.threshold ?? null,
+        mode: settings.mode,
+        articles: m.articles,
+        chunks: m.chunks,
+        builtAt: m.builtAt,
+      }),
+    );
   });
   bot.use(commands);
   const isAdmin = (ctx: Context) => isFromOneOf(settings.adminIds ?? [], ctx.from);
-  bot.use(createClaimFeature({ engine, logger, isAdmin, settings: { maxQuestionLength: settings.maxQuestionLength, allow: allowed } }));
+  bot.use(
+    createClaimFeature({
+      engine,
+      logger,
+      isAdmin,
+      settings: { maxQuestionLength: settings.maxQuestionLength, allow: allowed },
+    }),
+  );
   for (const feature of settings.features ?? []) bot.use(feature);
   if (feedback) bot.use(createButtonsFeature({ engine, feedback, logger, botUsername: username }));
-  bot.use(createInlineFeature({ engine, logger, feedback, botUsername: username, settings: { ...DEFAULT_INLINE, ...settings.inline } }));
-  // A button no feature knows (an old keyboard, forged data): answered, so the client stops waiting.
-  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: unknownButtonText(langOf(ctx)) }));
+  bot.use(
+    createInlineFeature({
+      engine,
+      logger,
+      feedback,
+      botUsername: username,
+      settings: { ...DEFAULT_INLINE, ...settings.inline },
+    }),
+  );
+  // A button no feature knows (an old keyboard, forged data): answered, so the client stops
+  // waiting.
+  bot.on('callback_query', (ctx) =>
+    ctx.answerCallbackQuery({ text: unknownButtonText(langOf(ctx)) }),
+  );
 
   const privateChats = bot.chatType('private');
   privateChats.command('ask', (ctx) => answer(ctx, ctx.match));
   privateChats.on('message:text', (ctx) => {
-    if (parseCommand(ctx.msg.text, ctx.msg.entities)) return replyHtml(ctx, unknownCommandText(langOf(ctx)));
+    if (parseCommand(ctx.msg.text, ctx.msg.entities))
+      return replyHtml(ctx, unknownCommandText(langOf(ctx)));
     return answer(ctx, ctx.msg.text);
   });
   privateChats.on('message', (ctx) => replyHtml(ctx, nonTextHint(langOf(ctx))));

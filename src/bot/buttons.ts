@@ -24,9 +24,12 @@ export const CALLBACK_DATA_LIMIT = 64;
 
 export function buttonData(button: Button): string {
   switch (button.kind) {
-    case 'context': return `k:${button.answer}:${button.position}`;
-    case 'more': return `w:${button.answer}`;
-    case 'vote': return `v:${button.answer}:${button.up ? '+' : '-'}`;
+    case 'context':
+      return `k:${button.answer}:${button.position}`;
+    case 'more':
+      return `w:${button.answer}`;
+    case 'vote':
+      return `v:${button.answer}:${button.up ? '+' : '-'}`;
   }
 }
 
@@ -39,10 +42,22 @@ export function parseButton(data: string): Button | null {
   return { kind: 'vote', answer: Number(m[4]), up: m[5] === '+' };
 }
 
-/** Where each quote of an answer stands: the shown ones first, then those kept for "Weitere Zitate". */
+/**
+ * Where each quote of an answer stands: the shown ones first, then those kept for "Weitere Zitate".
+ */
 export function quoteRefs(answer: Pick<Answer, 'quotes' | 'more'>): QuoteRef[] {
-  const ref = (q: Quote, position: number, shown: boolean): QuoteRef => ({ position, shown, articleId: q.article.id, start: q.start, end: q.end, textHash: quoteHash(q.text) });
-  return [...answer.quotes.map((q, i) => ref(q, i, true)), ...answer.more.map((q, i) => ref(q, answer.quotes.length + i, false))];
+  const ref = (q: Quote, position: number, shown: boolean): QuoteRef => ({
+    position,
+    shown,
+    articleId: q.article.id,
+    start: q.start,
+    end: q.end,
+    textHash: quoteHash(q.text),
+  });
+  return [
+    ...answer.quotes.map((q, i) => ref(q, i, true)),
+    ...answer.more.map((q, i) => ref(q, answer.quotes.length + i, false)),
+  ];
 }
 
 const LABELS = {
@@ -50,21 +65,43 @@ const LABELS = {
   en: { context: 'Context', more: 'More quotes' },
 };
 
-/** Kontext per quote (numbered when there are several), Weitere Zitate when there are more, and the votes. */
-export function answerKeyboard(answerId: number, refs: readonly QuoteRef[], lang: Lang, votes = true): InlineKeyboard {
+/**
+ * Kontext per quote (numbered when there are several), Weitere Zitate when there are more, and the
+ * votes.
+ */
+export function answerKeyboard(
+  answerId: number,
+  refs: readonly QuoteRef[],
+  lang: Lang,
+  votes = true,
+): InlineKeyboard {
   const shown = refs.filter((r) => r.shown);
   const keyboard = new InlineKeyboard();
-  shown.forEach((r, i) => keyboard.text(shown.length > 1 ? `${LABELS[lang].context} ${i + 1}` : LABELS[lang].context, buttonData({ kind: 'context', answer: answerId, position: r.position })));
-  if (refs.some((r) => !r.shown)) keyboard.text(LABELS[lang].more, buttonData({ kind: 'more', answer: answerId }));
-  if (votes) keyboard.row().text('👍', buttonData({ kind: 'vote', answer: answerId, up: true })).text('👎', buttonData({ kind: 'vote', answer: answerId, up: false }));
+  shown.forEach((r, i) =>
+    keyboard.text(
+      shown.length > 1 ? `${LABELS[lang].context} ${i + 1}` : LABELS[lang].context,
+      buttonData({ kind: 'context', answer: answerId, position: r.position }),
+    ),
+  );
+  if (refs.some((r) => !r.shown))
+    keyboard.text(LABELS[lang].more, buttonData({ kind: 'more', answer: answerId }));
+  if (votes)
+    keyboard
+      .row()
+      .text('👍', buttonData({ kind: 'vote', answer: answerId, up: true }))
+      .text('👎', buttonData({ kind: 'vote', answer: answerId, up: false }));
   return keyboard;
 }
 
 /** A stored quote in the index in force: its article, or why it cannot be shown any more. */
-export function resolveQuote(engine: Engine, ref: QuoteRef): { article: StoredArticle } | { missing: 'gone' | 'changed' } {
+export function resolveQuote(
+  engine: Engine,
+  ref: QuoteRef,
+): { article: StoredArticle } | { missing: 'gone' | 'changed' } {
   const article = engine.current().store.articleById(ref.articleId);
   if (!article) return { missing: 'gone' };
-  if (quoteHash(article.text.slice(ref.start, ref.end)) !== ref.textHash) return { missing: 'changed' };
+  if (quoteHash(article.text.slice(ref.start, ref.end)) !== ref.textHash)
+    return { missing: 'changed' };
   return { article };
 }
 
@@ -93,7 +130,12 @@ const T = {
   },
 };
 
-export function createButtonsFeature(options: { engine: Engine; feedback: FeedbackStore; logger: Logger; botUsername: () => string | undefined }): Composer<Context> {
+export function createButtonsFeature(options: {
+  engine: Engine;
+  feedback: FeedbackStore;
+  logger: Logger;
+  botUsername: () => string | undefined;
+}): Composer<Context> {
   const { engine, feedback, logger } = options;
   const feature = new Composer<Context>();
   feature.on('callback_query:data', async (ctx, next) => {
@@ -110,22 +152,36 @@ export function createButtonsFeature(options: { engine: Engine; feedback: Feedba
     const message = ctx.callbackQuery.message;
     // An answer is stored before it is sent and told its message id after: a press in between
     // (or after a crash in between) binds it to the message pressed, in the chat it was sent to.
-    if (message && asked.chatId === message.chat.id && asked.messageId === null) feedback.attachMessage(asked.id, message.chat.id, message.message_id);
-    else if (!message || asked.chatId !== message.chat.id || asked.messageId !== message.message_id) {
-      logger.info({ update_id: ctx.update.update_id, button: button.kind }, 'button pressed on another message than its answer');
+    if (message && asked.chatId === message.chat.id && asked.messageId === null)
+      feedback.attachMessage(asked.id, message.chat.id, message.message_id);
+    else if (
+      !message ||
+      asked.chatId !== message.chat.id ||
+      asked.messageId !== message.message_id
+    ) {
+      logger.info(
+        { update_id: ctx.update.update_id, button: button.kind },
+        'button pressed on another message than its answer',
+      );
       return toast(t.foreign);
     }
     if (button.kind === 'vote') {
       const result = feedback.vote(button.answer, ctx.from.id, button.up);
-      return toast(result === 'recorded' ? t.thanks : result === 'changed' ? t.changedVote : t.same);
+      return toast(
+        result === 'recorded' ? t.thanks : result === 'changed' ? t.changedVote : t.same,
+      );
     }
     const refs = feedback.quotes(button.answer);
-    const send = (html: string, keyboard?: InlineKeyboard) => ctx.api.sendMessage(message.chat.id, html, {
-      parse_mode: 'HTML', link_preview_options: { is_disabled: true },
-      reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
-      ...('is_topic_message' in message && message.is_topic_message && message.message_thread_id ? { message_thread_id: message.message_thread_id } : {}),
-      ...(keyboard ? { reply_markup: keyboard } : {}),
-    });
+    const send = (html: string, keyboard?: InlineKeyboard) =>
+      ctx.api.sendMessage(message.chat.id, html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+        ...('is_topic_message' in message && message.is_topic_message && message.message_thread_id
+          ? { message_thread_id: message.message_thread_id }
+          : {}),
+        ...(keyboard ? { reply_markup: keyboard } : {}),
+      });
     if (button.kind === 'context') {
       const ref = refs.find((r) => r.position === button.position);
       if (!ref) return toast(t.unknown);
@@ -138,7 +194,9 @@ export function createButtonsFeature(options: { engine: Engine; feedback: Feedba
     // Weitere Zitate: those still standing in the index, as an answer of their own.
     const further = refs.filter((r) => !r.shown);
     const standing = further.map((ref) => ({ ref, found: resolveQuote(engine, ref) }));
-    const quotes = standing.flatMap(({ ref, found }) => ('article' in found ? [{ ref, article: found.article }] : []));
+    const quotes = standing.flatMap(({ ref, found }) =>
+      'article' in found ? [{ ref, article: found.article }] : [],
+    );
     if (quotes.length === 0) {
       const missing = standing.find(({ found }) => 'missing' in found)?.found;
       return toast(missing && 'missing' in missing ? t[missing.missing] : t.noMore);
@@ -146,13 +204,37 @@ export function createButtonsFeature(options: { engine: Engine; feedback: Feedba
     const answer = furtherAnswer(quotes, lang);
     await toast();
     const username = options.botUsername();
-    await send(answerHtml(answer, [], username ? { botUsername: username } : {}), answerKeyboard(button.answer, quotes.map(({ ref }) => ({ ...ref, shown: true })), lang, false));
+    await send(
+      answerHtml(answer, [], username ? { botUsername: username } : {}),
+      answerKeyboard(
+        button.answer,
+        quotes.map(({ ref }) => ({ ...ref, shown: true })),
+        lang,
+        false,
+      ),
+    );
   });
   return feature;
 }
 
 /** Stored quotes shown as an answer of their own, numbered in their order. */
-function furtherAnswer(quotes: ReadonlyArray<{ ref: QuoteRef; article: StoredArticle }>, language: Lang): Answer {
-  const { quotes: shown, sources } = citedQuotes(quotes.map(({ ref, article }) => ({ article, start: ref.start, end: ref.end, score: 0 })));
-  return { question: '', found: true, quotes: shown, sources, more: [], moreSources: [], nearest: [], confidence: 0, language, otherStates: false };
+function furtherAnswer(
+  quotes: ReadonlyArray<{ ref: QuoteRef; article: StoredArticle }>,
+  language: Lang,
+): Answer {
+  const { quotes: shown, sources } = citedQuotes(
+    quotes.map(({ ref, article }) => ({ article, start: ref.start, end: ref.end, score: 0 })),
+  );
+  return {
+    question: '',
+    found: true,
+    quotes: shown,
+    sources,
+    more: [],
+    moreSources: [],
+    nearest: [],
+    confidence: 0,
+    language,
+    otherStates: false,
+  };
 }

@@ -25,7 +25,11 @@ export function articleLink(botUsername: string, id: string): string {
  * The article a start payload names, among `ids`; null for another payload or an id not (or no
  * longer) indexed.
  */
-export function articleFromPayload(payload: string, ids: () => Iterable<string>, has: (id: string) => boolean): string | null {
+export function articleFromPayload(
+  payload: string,
+  ids: () => Iterable<string>,
+  has: (id: string) => boolean,
+): string | null {
   if (!payload.startsWith(PREFIX)) return null;
   const rest = payload.slice(PREFIX.length);
   if (!/^[A-Za-z0-9_-]{1,60}$/.test(rest)) return null;

@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS votes (
 ) WITHOUT ROWID;
 `;
 
-/** Where a quote stood in its article, and a hash of its text to tell whether it still stands there. */
+/**
+ * Where a quote stood in its article, and a hash of its text to tell whether it still stands there.
+ */
 export interface QuoteRef {
   readonly position: number;
   /** Shown under the answer (true) or kept for "Weitere Zitate" (false). */
@@ -79,7 +81,14 @@ export interface GapsReport {
 
 export interface FeedbackStore {
   /** Store one question and its quotes; returns its id (the buttons' reference). */
-  recordAsked(entry: { question: string; found: boolean; via: 'chat' | 'inline'; chatId?: number; quotes?: readonly QuoteRef[]; now?: number }): number;
+  recordAsked(entry: {
+    question: string;
+    found: boolean;
+    via: 'chat' | 'inline';
+    chatId?: number;
+    quotes?: readonly QuoteRef[];
+    now?: number;
+  }): number;
   /** The message the answer was sent as: buttons are honoured only on it. */
   attachMessage(id: number, chatId: number, messageId: number): void;
   asked(id: number): AskedRow | null;
@@ -101,7 +110,10 @@ export function quoteHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/** The question's content stems, sorted and distinct: questions in other words of the same content group together. */
+/**
+ * The question's content stems, sorted and distinct: questions in other words of the same content
+ * group together.
+ */
 export function questionTopic(question: string): string {
   return [...new Set(contentStems(question))].sort().join(' ');
 }
@@ -111,31 +123,63 @@ const DAY_MS = 86_400_000;
 /** The store's file name inside DATA_DIR. */
 export const FEEDBACK_FILE = 'feedback.sqlite';
 
-export function openFeedbackStore(file: string, options: { storeQuestions: boolean; retentionDays: number }): FeedbackStore {
+export function openFeedbackStore(
+  file: string,
+  options: { storeQuestions: boolean; retentionDays: number },
+): FeedbackStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 2000');
   db.exec(SCHEMA);
-  const insAsked = db.prepare('INSERT INTO asked (at, found, via, chat_id, question, topic) VALUES (?,?,?,?,?,?)');
-  const insQuote = db.prepare('INSERT INTO quotes (asked, position, shown, article_id, start, "end", text_hash) VALUES (?,?,?,?,?,?,?)');
+  const insAsked = db.prepare(
+    'INSERT INTO asked (at, found, via, chat_id, question, topic) VALUES (?,?,?,?,?,?)',
+  );
+  const insQuote = db.prepare(
+    'INSERT INTO quotes (asked, position, shown, article_id, start, "end", text_hash) VALUES (?,?,?,?,?,?,?)',
+  );
   const setMessage = db.prepare('UPDATE asked SET chat_id = ?, message_id = ? WHERE id = ?');
-  const getAsked = db.prepare<[number], { id: number; at: number; found: number; chat_id: number | null; message_id: number | null }>('SELECT id, at, found, chat_id, message_id FROM asked WHERE id = ?');
-  const getQuotes = db.prepare<[number], { position: number; shown: number; article_id: string; start: number; end: number; text_hash: string }>(
+  const getAsked = db.prepare<
+    [number],
+    { id: number; at: number; found: number; chat_id: number | null; message_id: number | null }
+  >('SELECT id, at, found, chat_id, message_id FROM asked WHERE id = ?');
+  const getQuotes = db.prepare<
+    [number],
+    {
+      position: number;
+      shown: number;
+      article_id: string;
+      start: number;
+      end: number;
+      text_hash: string;
+    }
+  >(
     'SELECT position, shown, article_id, start, "end", text_hash FROM quotes WHERE asked = ? ORDER BY position',
   );
-  const getVote = db.prepare<[number, number], { vote: number }>('SELECT vote FROM votes WHERE asked = ? AND user_id = ?');
-  const putVote = db.prepare('INSERT INTO votes (asked, user_id, vote, at) VALUES (?,?,?,?) ON CONFLICT (asked, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at');
-  const countVotes = db.prepare<[number], { up: number | null; down: number | null }>('SELECT SUM(vote = 1) AS up, SUM(vote = -1) AS down FROM votes WHERE asked = ?');
+  const getVote = db.prepare<[number, number], { vote: number }>(
+    'SELECT vote FROM votes WHERE asked = ? AND user_id = ?',
+  );
+  const putVote = db.prepare(
+    'INSERT INTO votes (asked, user_id, vote, at) VALUES (?,?,?,?) ON CONFLICT (asked, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at',
+  );
+  const countVotes = db.prepare<[number], { up: number | null; down: number | null }>(
+    'SELECT SUM(vote = 1) AS up, SUM(vote = -1) AS down FROM votes WHERE asked = ?',
+  );
   // A question counts once: turned away, or answered and voted 👎 by more readers than 👍.
-  const gapRows = db.prepare<[number], { at: number; found: number; question: string | null; topic: string | null }>(`
+  const gapRows = db.prepare<
+    [number],
+    { at: number; found: number; question: string | null; topic: string | null }
+  >(`
     SELECT a.at, a.found, a.question, a.topic FROM asked a
     WHERE a.at >= ? AND (a.found = 0 OR (SELECT SUM(v.vote) FROM votes v WHERE v.asked = a.id) < 0)
     ORDER BY a.at DESC`);
-  const forget = db.prepare('UPDATE asked SET question = NULL, topic = NULL WHERE at < ? AND (question IS NOT NULL OR topic IS NOT NULL)');
+  const forget = db.prepare(
+    'UPDATE asked SET question = NULL, topic = NULL WHERE at < ? AND (question IS NOT NULL OR topic IS NOT NULL)',
+  );
   const addWithQuotes = db.transaction((row: unknown[], quotes: readonly QuoteRef[]) => {
     const id = Number(insAsked.run(...row).lastInsertRowid);
-    for (const q of quotes) insQuote.run(id, q.position, q.shown ? 1 : 0, q.articleId, q.start, q.end, q.textHash);
+    for (const q of quotes)
+      insQuote.run(id, q.position, q.shown ? 1 : 0, q.articleId, q.start, q.end, q.textHash);
     return id;
   });
 
@@ -152,10 +196,25 @@ export function openFeedbackStore(file: string, options: { storeQuestions: boole
     },
     asked(id) {
       const row = getAsked.get(id);
-      return row ? { id: row.id, at: row.at, found: row.found === 1, chatId: row.chat_id, messageId: row.message_id } : null;
+      return row
+        ? {
+            id: row.id,
+            at: row.at,
+            found: row.found === 1,
+            chatId: row.chat_id,
+            messageId: row.message_id,
+          }
+        : null;
     },
     quotes(id) {
-      return getQuotes.all(id).map((q) => ({ position: q.position, shown: q.shown === 1, articleId: q.article_id, start: q.start, end: q.end, textHash: q.text_hash }));
+      return getQuotes.all(id).map((q) => ({
+        position: q.position,
+        shown: q.shown === 1,
+        articleId: q.article_id,
+        start: q.start,
+        end: q.end,
+        textHash: q.text_hash,
+      }));
     },
     vote(id, userId, up, now = Date.now()) {
       const vote = up ? 1 : -1;
@@ -171,7 +230,8 @@ export function openFeedbackStore(file: string, options: { storeQuestions: boole
     gaps(since) {
       const rows = gapRows.all(since);
       const turnedAway = rows.filter((r) => r.found === 0).length;
-      if (!options.storeQuestions) return { turnedAway, downVoted: rows.length - turnedAway, groups: null };
+      if (!options.storeQuestions)
+        return { turnedAway, downVoted: rows.length - turnedAway, groups: null };
       const groups = new Map<string, { question: string; count: number; lastAt: number }>();
       for (const r of rows) {
         if (r.question === null) continue; // asked before STORE_QUESTIONS was on, or purged

@@ -26,7 +26,11 @@ export interface InlineSettings {
   cacheSeconds: number;
 }
 
-export const DEFAULT_INLINE: InlineSettings = { rateLimitPerUser: 30, debounceMs: 400, cacheSeconds: 300 };
+export const DEFAULT_INLINE: InlineSettings = {
+  rateLimitPerUser: 30,
+  debounceMs: 400,
+  cacheSeconds: 300,
+};
 
 /** Telegram shows at most 50 results; an answer has few quotes worth showing. */
 const MAX_RESULTS = 5;
@@ -47,22 +51,62 @@ export function quoteTitle(text: string, max = TITLE_CHARS): string {
 }
 
 /** The inline results for an answer: a quote each (with its source), or one abstention. */
-export function inlineResults(answer: Answer, topics: readonly string[], botUsername?: string): InlineQueryResultArticle[] {
+export function inlineResults(
+  answer: Answer,
+  topics: readonly string[],
+  botUsername?: string,
+): InlineQueryResultArticle[] {
   const options = botUsername ? { botUsername } : {};
-  const content = (html: string) => ({ message_text: html, parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } });
+  const content = (html: string) => ({
+    message_text: html,
+    parse_mode: 'HTML' as const,
+    link_preview_options: { is_disabled: true },
+  });
   if (!answer.found) {
     const t = T[answer.language];
-    return [{ type: 'article', id: 'none', title: t.none, description: t.rephrase, input_message_content: content(answerHtml(answer, topics, options)) }];
+    return [
+      {
+        type: 'article',
+        id: 'none',
+        title: t.none,
+        description: t.rephrase,
+        input_message_content: content(answerHtml(answer, topics, options)),
+      },
+    ];
   }
   const quotes: Quote[] = [...answer.quotes, ...answer.more].slice(0, MAX_RESULTS);
   return quotes.map((q, i) => {
-    const one: Answer = { ...answer, quotes: [{ ...q, sourceNumber: 1 }], sources: [q.article], more: [], moreSources: [] };
-    const description = [q.article.meta.title, q.article.meta.source, formatDate(q.article.meta.date, answer.language)].filter(Boolean).join(' – ');
-    return { type: 'article', id: `q${i}-${q.article.id}`.slice(0, 64), title: quoteTitle(q.text), description, input_message_content: content(answerHtml(one, topics, options)) };
+    const one: Answer = {
+      ...answer,
+      quotes: [{ ...q, sourceNumber: 1 }],
+      sources: [q.article],
+      more: [],
+      moreSources: [],
+    };
+    const description = [
+      q.article.meta.title,
+      q.article.meta.source,
+      formatDate(q.article.meta.date, answer.language),
+    ]
+      .filter(Boolean)
+      .join(' – ');
+    return {
+      type: 'article',
+      id: `q${i}-${q.article.id}`.slice(0, 64),
+      title: quoteTitle(q.text),
+      description,
+      input_message_content: content(answerHtml(one, topics, options)),
+    };
   });
 }
 
-export function createInlineFeature(options: { engine: Engine; settings: InlineSettings; logger: Logger; feedback?: FeedbackStore | null; botUsername: () => string | undefined }): Composer<Context> {
+export function createInlineFeature(options: {
+  engine: Engine;
+  settings: InlineSettings;
+  logger: Logger;
+  feedback?: FeedbackStore | null;
+  botUsername: () => string | undefined;
+}): Composer<Context> {
   const { engine, settings, logger, feedback } = options;
   const limiter = createRateLimiter(settings.rateLimitPerUser);
   const latest = new Map<number, number>();
@@ -92,7 +136,10 @@ export function createInlineFeature(options: { engine: Engine; settings: InlineS
         if (error instanceof InputError) return;
         throw error;
       }
-      cached = { results: inlineResults(answer, engine.topics(), options.botUsername()), found: answer.found };
+      cached = {
+        results: inlineResults(answer, engine.topics(), options.botUsername()),
+        found: answer.found,
+      };
       if (cache.size >= 500) cache.delete(cache.keys().next().value ?? '');
       cache.set(key, cached);
     }
@@ -101,7 +148,10 @@ export function createInlineFeature(options: { engine: Engine; settings: InlineS
     } catch (error) {
       logger.warn({ err: String(error) }, 'could not record an inline question');
     }
-    await ctx.answerInlineQuery(cached.results, { cache_time: settings.cacheSeconds, is_personal: false });
+    await ctx.answerInlineQuery(cached.results, {
+      cache_time: settings.cacheSeconds,
+      is_personal: false,
+    });
   });
   return feature;
 }

@@ -81,20 +81,35 @@ export function helpText(lang: Lang, username: string, maxQuestion: number): str
 }
 
 export function askUsage(lang: Lang): string {
-  return lang === 'de' ? 'Bitte die Frage nach dem Befehl schreiben, z. B. <code>/ask Wo trafen sich Putin und Kim?</code>' : 'Please put the question after the command, e.g. <code>/ask Where did Putin and Kim meet?</code>';
+  return lang === 'de'
+    ? 'Bitte die Frage nach dem Befehl schreiben, z. B. <code>/ask Wo trafen sich Putin und Kim?</code>'
+    : 'Please put the question after the command, e.g. <code>/ask Where did Putin and Kim meet?</code>';
 }
 
 /** The indexed articles, newest first, cut to fit one message. */
-export function sourcesText(lang: Lang, articles: readonly Pick<StoredArticle, 'id' | 'meta'>[], limit = TELEGRAM_LIMIT): string {
-  const head = lang === 'de' ? `<b>${articles.length} Artikel im Index</b>` : `<b>${articles.length} articles in the index</b>`;
-  const sorted = [...articles].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.id.localeCompare(b.id));
+export function sourcesText(
+  lang: Lang,
+  articles: readonly Pick<StoredArticle, 'id' | 'meta'>[],
+  limit = TELEGRAM_LIMIT,
+): string {
+  const head =
+    lang === 'de'
+      ? `<b>${articles.length} Artikel im Index</b>`
+      : `<b>${articles.length} articles in the index</b>`;
+  const sorted = [...articles].sort(
+    (a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.id.localeCompare(b.id),
+  );
   const lines: string[] = [head];
   let length = head.length;
   for (const [i, a] of sorted.entries()) {
     const rest = [a.meta.source, formatDate(a.meta.date, lang)].filter(Boolean).join(', ');
-    const title = a.meta.url && /^https?:\/\//.test(a.meta.url) ? `<a href="${escapeHtml(a.meta.url)}">${escapeHtml(a.meta.title)}</a>` : escapeHtml(a.meta.title);
+    const title =
+      a.meta.url && /^https?:\/\//.test(a.meta.url)
+        ? `<a href="${escapeHtml(a.meta.url)}">${escapeHtml(a.meta.title)}</a>`
+        : escapeHtml(a.meta.title);
     const line = `• ${title}${rest ? ` – ${escapeHtml(rest)}` : ''} <code>${escapeHtml(a.id)}</code>`;
-    const more = lang === 'de' ? `… und ${sorted.length - i} weitere` : `… and ${sorted.length - i} more`;
+    const more =
+      lang === 'de' ? `… und ${sorted.length - i} weitere` : `… and ${sorted.length - i} more`;
     if (length + line.length + 1 + more.length + 1 > limit) {
       lines.push(more);
       break;
@@ -117,7 +132,10 @@ export interface AboutInfo {
   builtAt: string;
 }
 
-/** A hub id as it is; a local folder by its last part (the server's paths are not the users' business). */
+/**
+ * A hub id as it is; a local folder by its last part (the server's paths are not the users'
+ * business).
+ */
 function modelName(model: string): string {
   return model.startsWith('/') ? (model.split('/').pop() ?? model) : model;
 }
@@ -125,66 +143,107 @@ function modelName(model: string): string {
 export function aboutText(lang: Lang, info: AboutInfo): string {
   const date = info.builtAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   const model = info.model
-    ? escapeHtml(info.model.startsWith('/') ? `lokales Modell ${modelName(info.model)}` : info.model)
+    ? escapeHtml(
+        info.model.startsWith('/') ? `lokales Modell ${modelName(info.model)}` : info.model,
+      )
     : info.missingModel
       ? lang === 'de'
         ? `keins – ${escapeHtml(modelName(info.missingModel))} konnte nicht geladen werden, der Bot läuft ohne Modell (nur Stichwortsuche)`
         : `none – ${escapeHtml(modelName(info.missingModel))} could not be loaded, the bot runs without the model (keyword search only)`
-      : lang === 'de' ? 'keins (nur Stichwortsuche)' : 'none (keyword search only)';
+      : lang === 'de'
+        ? 'keins (nur Stichwortsuche)'
+        : 'none (keyword search only)';
   const t = info.threshold;
-  const threshold = !t ? '' : lang === 'de'
-    ? `\nSchwelle für Antworten: ${t.value} (${t.source === 'calibrated' ? `kalibriert am ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'Voreinstellung'})`
-    : `\nAnswer threshold: ${t.value} (${t.source === 'calibrated' ? `calibrated on ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'built-in default'})`;
+  const threshold = !t
+    ? ''
+    : lang === 'de'
+      ? `\nSchwelle für Antworten: ${t.value} (${t.source === 'calibrated' ? `kalibriert am ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'Voreinstellung'})`
+      : `\nAnswer threshold: ${t.value} (${t.source === 'calibrated' ? `calibrated on ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'built-in default'})`;
   return lang === 'de'
     ? `<b>belegbot</b>\nModell: ${model}\nSuche: ${escapeHtml(info.mode)}\nArtikel: ${info.articles}, Abschnitte: ${info.chunks}\nIndex vom: ${escapeHtml(date)}${threshold}`
     : `<b>belegbot</b>\nModel: ${model}\nSearch: ${escapeHtml(info.mode)}\nArticles: ${info.articles}, chunks: ${info.chunks}\nIndex built: ${escapeHtml(date)}${threshold}`;
 }
 
 export function tooLongText(lang: Lang, length: number, max: number): string {
-  return lang === 'de' ? `Die Frage ist zu lang (${length} Zeichen, höchstens ${max}). Bitte kürzer fassen.` : `The question is too long (${length} characters, at most ${max}). Please shorten it.`;
+  return lang === 'de'
+    ? `Die Frage ist zu lang (${length} Zeichen, höchstens ${max}). Bitte kürzer fassen.`
+    : `The question is too long (${length} characters, at most ${max}). Please shorten it.`;
 }
 
 export function rateLimitedText(lang: Lang, perMinute: number): string {
-  return lang === 'de' ? `Bitte etwas langsamer – höchstens ${perMinute} Fragen pro Minute. Gleich geht es weiter.` : `Please slow down – at most ${perMinute} questions per minute. Try again in a moment.`;
+  return lang === 'de'
+    ? `Bitte etwas langsamer – höchstens ${perMinute} Fragen pro Minute. Gleich geht es weiter.`
+    : `Please slow down – at most ${perMinute} questions per minute. Try again in a moment.`;
 }
 
 export function nonTextHint(lang: Lang): string {
-  return lang === 'de' ? 'Ich verstehe nur Text. Schreiben Sie Ihre Frage als Nachricht.' : 'I only understand text. Please type your question.';
+  return lang === 'de'
+    ? 'Ich verstehe nur Text. Schreiben Sie Ihre Frage als Nachricht.'
+    : 'I only understand text. Please type your question.';
 }
 
 export function unknownCommandText(lang: Lang): string {
-  return lang === 'de' ? 'Diesen Befehl kenne ich nicht. /help zeigt, was ich kann.' : 'I do not know that command. /help shows what I can do.';
+  return lang === 'de'
+    ? 'Diesen Befehl kenne ich nicht. /help zeigt, was ich kann.'
+    : 'I do not know that command. /help shows what I can do.';
 }
 
 export function apologyText(lang: Lang): string {
-  return lang === 'de' ? 'Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.' : 'Sorry, something went wrong. Please try again.';
+  return lang === 'de'
+    ? 'Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.'
+    : 'Sorry, something went wrong. Please try again.';
 }
 
 export function noWordsText(lang: Lang): string {
-  return lang === 'de' ? 'Bitte eine Frage mit Worten stellen.' : 'Please ask a question with words.';
+  return lang === 'de'
+    ? 'Bitte eine Frage mit Worten stellen.'
+    : 'Please ask a question with words.';
 }
 
 export function unknownButtonText(lang: Lang): string {
-  return lang === 'de' ? 'Diese Schaltfläche kenne ich nicht (mehr).' : 'I do not know this button (any more).';
+  return lang === 'de'
+    ? 'Diese Schaltfläche kenne ich nicht (mehr).'
+    : 'I do not know this button (any more).';
 }
 
-/** An article's card, opened by a source line's deep link: title, source, date, link and a question it answers. */
-export function articleCardText(lang: Lang, article: Pick<StoredArticle, 'id' | 'meta'>, sample: string | null): string {
+/**
+ * An article's card, opened by a source line's deep link: title, source, date, link and a question
+ * it answers.
+ */
+export function articleCardText(
+  lang: Lang,
+  article: Pick<StoredArticle, 'id' | 'meta'>,
+  sample: string | null,
+): string {
   const m = article.meta;
   const url = safeUrl(m.url);
   const lines = [
     `<b>${escapeHtml(m.title)}</b>`,
-    [m.source, m.author, formatDate(m.date, lang) ?? (lang === 'de' ? 'ohne Datum' : 'undated')].filter(Boolean).map((x) => escapeHtml(String(x))).join(', '),
+    [m.source, m.author, formatDate(m.date, lang) ?? (lang === 'de' ? 'ohne Datum' : 'undated')]
+      .filter(Boolean)
+      .map((x) => escapeHtml(String(x)))
+      .join(', '),
     url ? `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : '',
     `<code>${escapeHtml(article.id)}</code>`,
-    sample ? (lang === 'de' ? `Beispielfrage: <i>${escapeHtml(sample)}</i>` : `Sample question: <i>${escapeHtml(sample)}</i>`) : '',
+    sample
+      ? lang === 'de'
+        ? `Beispielfrage: <i>${escapeHtml(sample)}</i>`
+        : `Sample question: <i>${escapeHtml(sample)}</i>`
+      : '',
   ];
   return lines.filter(Boolean).join('\n');
 }
 
 /** /neu: the newest dated articles, each with a question the bot verifiably answers from it. */
-export function latestText(lang: Lang, items: ReadonlyArray<{ article: Pick<StoredArticle, 'id' | 'meta'>; sample: string | null }>, limit = TELEGRAM_LIMIT): string {
-  if (items.length === 0) return lang === 'de' ? 'Keiner der Artikel hat ein Datum. /sources zeigt alle.' : 'None of the articles is dated. /sources lists them all.';
+export function latestText(
+  lang: Lang,
+  items: ReadonlyArray<{ article: Pick<StoredArticle, 'id' | 'meta'>; sample: string | null }>,
+  limit = TELEGRAM_LIMIT,
+): string {
+  if (items.length === 0)
+    return lang === 'de'
+      ? 'Keiner der Artikel hat ein Datum. /sources zeigt alle.'
+      : 'None of the articles is dated. /sources lists them all.';
   const lines = [lang === 'de' ? '<b>Die neuesten Artikel</b>' : '<b>The newest articles</b>'];
   for (const { article, sample } of items) {
     const m = article.meta;

@@ -9,10 +9,16 @@ export interface BotIdentity {
   username: string;
 }
 
-export type Trigger = { kind: 'command' | 'mention' | 'reply' | 'private'; question: string } | null;
+export type Trigger = {
+  kind: 'command' | 'mention' | 'reply' | 'private';
+  question: string;
+} | null;
 
 /** A leading bot command: `/ask@name rest` → { command: 'ask', target: 'name', rest }. */
-export function parseCommand(text: string, entities: readonly MessageEntity[] = []): { command: string; target: string | null; rest: string } | null {
+export function parseCommand(
+  text: string,
+  entities: readonly MessageEntity[] = [],
+): { command: string; target: string | null; rest: string } | null {
   const first = entities.find((e) => e.type === 'bot_command' && e.offset === 0);
   if (!first) return null;
   const raw = text.slice(1, first.length);
@@ -20,10 +26,16 @@ export function parseCommand(text: string, entities: readonly MessageEntity[] = 
   return { command: command.toLowerCase(), target, rest: text.slice(first.length).trim() };
 }
 
-function isMentioned(text: string, entities: readonly MessageEntity[], me: BotIdentity): MessageEntity | undefined {
+function isMentioned(
+  text: string,
+  entities: readonly MessageEntity[],
+  me: BotIdentity,
+): MessageEntity | undefined {
   return entities.find(
     (e) =>
-      (e.type === 'mention' && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${me.username.toLowerCase()}`) ||
+      (e.type === 'mention' &&
+        text.slice(e.offset, e.offset + e.length).toLowerCase() ===
+          `@${me.username.toLowerCase()}`) ||
       (e.type === 'text_mention' && e.user.id === me.id),
   );
 }
@@ -32,7 +44,10 @@ function isMentioned(text: string, entities: readonly MessageEntity[], me: BotId
  * The question in a group message, or null to stay silent: `/ask …` (also `/ask@thisbot`), a
  * message mentioning the bot, or a reply to one of the bot's own messages.
  */
-export function groupTrigger(message: Pick<Message, 'text' | 'entities' | 'reply_to_message'>, me: BotIdentity): Trigger {
+export function groupTrigger(
+  message: Pick<Message, 'text' | 'entities' | 'reply_to_message'>,
+  me: BotIdentity,
+): Trigger {
   const text = message.text ?? '';
   const entities = message.entities ?? [];
   const command = parseCommand(text, entities);
@@ -42,23 +57,45 @@ export function groupTrigger(message: Pick<Message, 'text' | 'entities' | 'reply
   }
   const mention = isMentioned(text, entities, me);
   if (mention) {
-    const question = (text.slice(0, mention.offset) + text.slice(mention.offset + mention.length)).replace(/\s+/g, ' ').replace(/^[\s,:]+/, '').trim();
+    const question = (text.slice(0, mention.offset) + text.slice(mention.offset + mention.length))
+      .replace(/\s+/g, ' ')
+      .replace(/^[\s,:]+/, '')
+      .trim();
     return { kind: 'mention', question };
   }
   const replied = message.reply_to_message;
-  // In forum topics every message "replies" to the topic's creation message: that is no reply to us.
-  if (replied && replied.from?.id === me.id && !replied.forum_topic_created) return { kind: 'reply', question: text.trim() };
+  // In forum topics every message "replies" to the topic's creation message: that is no reply to
+  // us.
+  if (replied && replied.from?.id === me.id && !replied.forum_topic_created)
+    return { kind: 'reply', question: text.trim() };
   return null;
 }
 
 /** Send options that keep a reply in the forum topic the message came from (none elsewhere). */
-export function topicOptions(message: Pick<Message, 'is_topic_message' | 'message_thread_id'> | undefined): { message_thread_id?: number } {
-  return message?.is_topic_message && message.message_thread_id ? { message_thread_id: message.message_thread_id } : {};
+export function topicOptions(
+  message: Pick<Message, 'is_topic_message' | 'message_thread_id'> | undefined,
+): { message_thread_id?: number } {
+  return message?.is_topic_message && message.message_thread_id
+    ? { message_thread_id: message.message_thread_id }
+    : {};
 }
 
-/** Send options for a reply to `message`: in its forum topic, quoting it (sent also when it is gone). */
-export function replyOptions(message: Pick<Message, 'message_id' | 'is_topic_message' | 'message_thread_id'> | undefined): { message_thread_id?: number; reply_parameters?: { message_id: number; allow_sending_without_reply: true } } {
-  return { ...topicOptions(message), ...(message ? { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } } : {}) };
+/**
+ * Send options for a reply to `message`: in its forum topic, quoting it (sent also when it is
+ * gone).
+ */
+export function replyOptions(
+  message: Pick<Message, 'message_id' | 'is_topic_message' | 'message_thread_id'> | undefined,
+): {
+  message_thread_id?: number;
+  reply_parameters?: { message_id: number; allow_sending_without_reply: true };
+} {
+  return {
+    ...topicOptions(message),
+    ...(message
+      ? { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } }
+      : {}),
+  };
 }
 
 /** Whether the update comes from one of these user ids (the admins). */

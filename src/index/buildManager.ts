@@ -64,7 +64,10 @@ export interface BuildManager {
   last(): BuildResult | null;
 }
 
-const WORKER_URL = new URL(`./buildWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const WORKER_URL = new URL(
+  `./buildWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+);
 
 /**
  * The worker's entry. Run from TypeScript sources (tsx, vitest), Node 20 workers do not inherit
@@ -83,7 +86,10 @@ export interface IndexConsumer {
   reload(): void;
 }
 
-export function createBuildManager(options: { job: BuildJob; engine: IndexConsumer }): BuildManager {
+export function createBuildManager(options: {
+  job: BuildJob;
+  engine: IndexConsumer;
+}): BuildManager {
   let running: RunningBuild | null = null;
   let lastResult: BuildResult | null = null;
   return {
@@ -95,11 +101,15 @@ export function createBuildManager(options: { job: BuildJob; engine: IndexConsum
       const startedAt = new Date();
       const warnings: IngestWarning[] = [];
       const stop = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(workerEntry(), { workerData: { ...options.job, stop } satisfies WorkerData });
+      const worker = new Worker(workerEntry(), {
+        workerData: { ...options.job, stop } satisfies WorkerData,
+      });
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       let settled = false;
       const done = new Promise<BuildResult>((resolve) => {
-        const finish = (result: Omit<BuildResult, 'seconds' | 'finishedAt' | 'reason' | 'warnings'>) => {
+        const finish = (
+          result: Omit<BuildResult, 'seconds' | 'finishedAt' | 'reason' | 'warnings'>,
+        ) => {
           if (settled) return;
           settled = true;
           release();
@@ -108,10 +118,19 @@ export function createBuildManager(options: { job: BuildJob; engine: IndexConsum
             try {
               options.engine.reload();
             } catch (error) {
-              outcome = { ok: false, error: `the new index could not be opened: ${errorMessage(error)}` };
+              outcome = {
+                ok: false,
+                error: `the new index could not be opened: ${errorMessage(error)}`,
+              };
             }
           }
-          lastResult = { ...outcome, warnings, seconds: (Date.now() - startedAt.getTime()) / 1000, finishedAt: new Date(), reason };
+          lastResult = {
+            ...outcome,
+            warnings,
+            seconds: (Date.now() - startedAt.getTime()) / 1000,
+            finishedAt: new Date(),
+            reason,
+          };
           running = null;
           // The worker ends by itself once it has posted; killed only if it hangs.
           const kill = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
@@ -127,11 +146,18 @@ export function createBuildManager(options: { job: BuildJob; engine: IndexConsum
           else if (message.type === 'done') finish({ ok: true, summary: message.summary });
           else finish({ ok: false, error: message.message });
         });
-        worker.on('error', (error) => finish({ ok: false, error: `the build crashed: ${errorMessage(error)}` }));
-        worker.on('exit', (code) => finish({ ok: false, error: `the build stopped unexpectedly (worker exit code ${code})` }));
+        worker.on('error', (error) =>
+          finish({ ok: false, error: `the build crashed: ${errorMessage(error)}` }),
+        );
+        worker.on('exit', (code) =>
+          finish({ ok: false, error: `the build stopped unexpectedly (worker exit code ${code})` }),
+        );
       });
       const handle: RunningBuild = {
-        reason, startedAt, progress: null, done,
+        reason,
+        startedAt,
+        progress: null,
+        done,
         async terminate() {
           Atomics.store(stop, 0, 1);
           const kill = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);

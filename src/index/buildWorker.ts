@@ -12,9 +12,15 @@ const job = workerData as WorkerData;
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
 
 try {
-  const embedder = job.modelId ? await createTransformersEmbedder({ modelId: job.modelId, cacheDir: job.cacheDir }) : null;
+  const embedder = job.modelId
+    ? await createTransformersEmbedder({ modelId: job.modelId, cacheDir: job.cacheDir })
+    : null;
   const summary = await buildIndex({
-    corpusDir: job.corpusDir, dataDir: job.dataDir, embedder, maxArticleBytes: job.maxArticleBytes, lock: false,
+    corpusDir: job.corpusDir,
+    dataDir: job.dataDir,
+    embedder,
+    maxArticleBytes: job.maxArticleBytes,
+    lock: false,
     shouldStop: () => Atomics.load(job.stop, 0) === 1,
     onProgress: (progress) => post({ type: 'progress', progress }),
     onWarning: (warning) => post({ type: 'warning', warning }),

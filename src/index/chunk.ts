@@ -23,7 +23,9 @@ export interface Chunk {
 }
 
 export interface ChunkerSettings {
-  /** A chunk is closed once it reaches this many characters. 500 ≈ 120 tokens: room for E5's 512. */
+  /**
+   * A chunk is closed once it reaches this many characters. 500 ≈ 120 tokens: room for E5's 512.
+   */
   readonly targetChars: number;
   /** Sentences repeated at the start of the next chunk (same paragraph only). */
   readonly overlapSentences: number;
@@ -31,26 +33,138 @@ export interface ChunkerSettings {
   readonly maxSentenceChars: number;
 }
 
-export const DEFAULT_CHUNKER: ChunkerSettings = { targetChars: 500, overlapSentences: 1, maxSentenceChars: 700 };
+export const DEFAULT_CHUNKER: ChunkerSettings = {
+  targetChars: 500,
+  overlapSentences: 1,
+  maxSentenceChars: 700,
+};
 
 // Lower-cased words that end with a period without ending the sentence.
 const ABBREVIATIONS = new Set([
-  'prof', 'dr', 'bzw', 'nr', 'vgl', 'usw', 'etc', 'ca', 'sog', 'inkl', 'exkl', 'evtl', 'ggf', 'ggfs', 'mio', 'mrd', 'tsd', 'st',
-  'str', 'abs', 'art', 'bd', 'hr', 'hrn', 'fr', 'jh', 'jhd', 'jahrh', 'kap', 'max', 'min', 'mind', 'nachm', 'vorm', 'okt', 'nov',
-  'dez', 'jan', 'feb', 'mär', 'apr', 'aug', 'sept', 'sep', 'ver', 'verf', 'zit', 'allg', 'bes', 'betr', 'bspw', 'dgl', 'div',
-  'ebd', 'einschl', 'engl', 'franz', 'gegr', 'geb', 'gest', 'hg', 'hrsg', 'insb', 'lt', 'led', 'mr', 'mrs', 'ms', 'no', 'vs',
-  'sen', 'jr', 'gen', 'lt', 'col', 'gov', 'pres', 'rep', 'sr', 'univ', 'zt', 'tel', 'u', 'o', 'a', 'd', 'z', 'chr', 'v', 'n',
-  'bspw', 'usf', 'urspr', 'zzgl', 'abb', 'anm', 'bzgl', 'entspr', 'ehem', 'gem', 'dt', 'inc', 'ltd', 'co', 'corp', 'ggü',
+  'prof',
+  'dr',
+  'bzw',
+  'nr',
+  'vgl',
+  'usw',
+  'etc',
+  'ca',
+  'sog',
+  'inkl',
+  'exkl',
+  'evtl',
+  'ggf',
+  'ggfs',
+  'mio',
+  'mrd',
+  'tsd',
+  'st',
+  'str',
+  'abs',
+  'art',
+  'bd',
+  'hr',
+  'hrn',
+  'fr',
+  'jh',
+  'jhd',
+  'jahrh',
+  'kap',
+  'max',
+  'min',
+  'mind',
+  'nachm',
+  'vorm',
+  'okt',
+  'nov',
+  'dez',
+  'jan',
+  'feb',
+  'mär',
+  'apr',
+  'aug',
+  'sept',
+  'sep',
+  'ver',
+  'verf',
+  'zit',
+  'allg',
+  'bes',
+  'betr',
+  'bspw',
+  'dgl',
+  'div',
+  'ebd',
+  'einschl',
+  'engl',
+  'franz',
+  'gegr',
+  'geb',
+  'gest',
+  'hg',
+  'hrsg',
+  'insb',
+  'lt',
+  'led',
+  'mr',
+  'mrs',
+  'ms',
+  'no',
+  'vs',
+  'sen',
+  'jr',
+  'gen',
+  'lt',
+  'col',
+  'gov',
+  'pres',
+  'rep',
+  'sr',
+  'univ',
+  'zt',
+  'tel',
+  'u',
+  'o',
+  'a',
+  'd',
+  'z',
+  'chr',
+  'v',
+  'n',
+  'bspw',
+  'usf',
+  'urspr',
+  'zzgl',
+  'abb',
+  'anm',
+  'bzgl',
+  'entspr',
+  'ehem',
+  'gem',
+  'dt',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'ggü',
 ]);
 
-const SENTENCE_STARTERS = /^(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Es|Er|Sie|Wir|Ich|In|Im|Am|Auf|Aus|Bei|Mit|Nach|Seit|Doch|Aber|Und|So|Damals|Dann|Danach|Dabei|Zudem|Auch|The|A|In|It|He|She|They|We)$/;
+const SENTENCE_STARTERS =
+  /^(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Es|Er|Sie|Wir|Ich|In|Im|Am|Auf|Aus|Bei|Mit|Nach|Seit|Doch|Aber|Und|So|Damals|Dann|Danach|Dabei|Zudem|Auch|The|A|In|It|He|She|They|We)$/;
 
 /** Split an article into sentences, paragraph by paragraph. */
-export function splitSentences(text: string, settings: ChunkerSettings = DEFAULT_CHUNKER): Sentence[] {
+export function splitSentences(
+  text: string,
+  settings: ChunkerSettings = DEFAULT_CHUNKER,
+): Sentence[] {
   const sentences: Sentence[] = [];
   paragraphs(text).forEach(([pStart, pEnd], paragraph) => {
     const para = text.slice(pStart, pEnd);
-    const isHeading = !para.includes('\n') && para.length <= 120 && !/[.!:;"“”»«)]$/.test(para) && para.split(/\s+/).length <= 14;
+    const isHeading =
+      !para.includes('\n') &&
+      para.length <= 120 &&
+      !/[.!:;"“”»«)]$/.test(para) &&
+      para.split(/\s+/).length <= 14;
     let s = 0;
     const push = (a: number, b: number) => {
       const [ta, tb] = trimRange(para, a, b);
@@ -118,7 +232,11 @@ function capLength(text: string, start: number, end: number, max: number): Array
   let a = start;
   while (end - a > max) {
     const window = text.slice(a, a + max);
-    const cut = Math.max(window.lastIndexOf('; '), window.lastIndexOf(', '), window.lastIndexOf(' '));
+    const cut = Math.max(
+      window.lastIndexOf('; '),
+      window.lastIndexOf(', '),
+      window.lastIndexOf(' '),
+    );
     const at = cut > max / 2 ? a + cut + 1 : a + max;
     out.push(trimRange(text, a, at));
     a = trimRange(text, at, end)[0];
@@ -131,7 +249,11 @@ function capLength(text: string, start: number, end: number, max: number): Array
  * Group sentences into chunks of about `targetChars`, closing early at a paragraph end once half
  * full, so a chunk rarely mixes topics; the last sentence(s) carry over as overlap.
  */
-export function chunkSentences(text: string, sentences: readonly Sentence[], settings: ChunkerSettings = DEFAULT_CHUNKER): Chunk[] {
+export function chunkSentences(
+  text: string,
+  sentences: readonly Sentence[],
+  settings: ChunkerSettings = DEFAULT_CHUNKER,
+): Chunk[] {
   const chunks: Chunk[] = [];
   let first = 0;
   while (first < sentences.length) {
@@ -143,21 +265,35 @@ export function chunkSentences(text: string, sentences: readonly Sentence[], set
       if (!cur || !next) break;
       const size = cur.end - startAt;
       if (size >= settings.targetChars) break;
-      if (next.paragraph !== cur.paragraph && size >= settings.targetChars / 2 && !cur.heading) break;
+      if (next.paragraph !== cur.paragraph && size >= settings.targetChars / 2 && !cur.heading)
+        break;
       if (next.end - startAt > settings.targetChars * 2) break;
       last++;
     }
     const a = sentences[first];
     const b = sentences[last];
     if (!a || !b) break;
-    chunks.push({ start: a.start, end: b.end, text: text.slice(a.start, b.end), firstSentence: first, lastSentence: last });
+    chunks.push({
+      start: a.start,
+      end: b.end,
+      text: text.slice(a.start, b.end),
+      firstSentence: first,
+      lastSentence: last,
+    });
     if (last + 1 >= sentences.length) break;
     // Overlap only within a paragraph, and always move forward.
     let nextFirst = last + 1;
     for (let k = 0; k < settings.overlapSentences; k++) {
       const cand = sentences[nextFirst - 1];
       const after = sentences[last + 1];
-      if (nextFirst - 1 > first && cand && after && cand.paragraph === after.paragraph && !cand.heading) nextFirst--;
+      if (
+        nextFirst - 1 > first &&
+        cand &&
+        after &&
+        cand.paragraph === after.paragraph &&
+        !cand.heading
+      )
+        nextFirst--;
     }
     first = nextFirst;
   }
@@ -165,7 +301,10 @@ export function chunkSentences(text: string, sentences: readonly Sentence[], set
 }
 
 /** Sentences and chunks of one article. */
-export function chunkArticle(text: string, settings: ChunkerSettings = DEFAULT_CHUNKER): { sentences: Sentence[]; chunks: Chunk[] } {
+export function chunkArticle(
+  text: string,
+  settings: ChunkerSettings = DEFAULT_CHUNKER,
+): { sentences: Sentence[]; chunks: Chunk[] } {
   const sentences = splitSentences(text, settings);
   return { sentences, chunks: chunkSentences(text, sentences, settings) };
 }

@@ -1,5 +1,6 @@
 /**
- * The index's only module that imports better-sqlite3 (src/bot/feedbackStore.ts keeps the bot's own file). One SQLite file per index folder: articles (with
+ * The index's only module that imports better-sqlite3 (src/bot/feedbackStore.ts keeps the bot's own
+ * file). One SQLite file per index folder: articles (with
  * their full text, the source of every quote), sentences, chunks (with their vectors, so an
  * incremental build reuses them), a vector per distinct sentence text (the answerer's dense
  * evidence, so a question does not wait for the model to embed its candidate sentences), and a
@@ -68,7 +69,13 @@ export interface StoreWriter {
   addSentence(sentence: Omit<StoredSentence, 'id'> & { textHash?: string | null }): number;
   /** The vector of a sentence text; a text already stored is skipped. */
   addSentenceVector(textHash: string, vector: Float32Array): void;
-  addChunk(chunk: Omit<StoredChunk, 'id'> & { textHash: string; vector: Float32Array | null; stems: string }): number;
+  addChunk(
+    chunk: Omit<StoredChunk, 'id'> & {
+      textHash: string;
+      vector: Float32Array | null;
+      stems: string;
+    },
+  ): number;
   /** Everything written so far becomes visible atomically. */
   commit(): void;
   close(): void;
@@ -79,10 +86,18 @@ export function createStoreDb(file: string): StoreWriter {
   db.pragma('journal_mode = OFF'); // a fresh file in a private folder: a crash means the folder is discarded
   db.pragma('synchronous = OFF');
   db.exec(SCHEMA);
-  const insArticle = db.prepare('INSERT INTO articles (id, file, title, source, author, date, url, lang, text, hash) VALUES (?,?,?,?,?,?,?,?,?,?)');
-  const insSentence = db.prepare('INSERT INTO sentences (article, start, "end", paragraph, heading, text_hash) VALUES (?,?,?,?,?,?)');
-  const insSentenceVector = db.prepare('INSERT OR IGNORE INTO sentence_vectors (hash, vector) VALUES (?, ?)');
-  const insChunk = db.prepare('INSERT INTO chunks (article, start, "end", first_sentence, last_sentence, text_hash, vector) VALUES (?,?,?,?,?,?,?)');
+  const insArticle = db.prepare(
+    'INSERT INTO articles (id, file, title, source, author, date, url, lang, text, hash) VALUES (?,?,?,?,?,?,?,?,?,?)',
+  );
+  const insSentence = db.prepare(
+    'INSERT INTO sentences (article, start, "end", paragraph, heading, text_hash) VALUES (?,?,?,?,?,?)',
+  );
+  const insSentenceVector = db.prepare(
+    'INSERT OR IGNORE INTO sentence_vectors (hash, vector) VALUES (?, ?)',
+  );
+  const insChunk = db.prepare(
+    'INSERT INTO chunks (article, start, "end", first_sentence, last_sentence, text_hash, vector) VALUES (?,?,?,?,?,?,?)',
+  );
   const insFts = db.prepare('INSERT INTO chunks_fts (rowid, stems) VALUES (?, ?)');
   const insTerm = db.prepare('INSERT INTO terms (term, df) VALUES (?, ?)');
   const df = new Map<string, number>();
@@ -90,19 +105,45 @@ export function createStoreDb(file: string): StoreWriter {
   return {
     addArticle(a) {
       const m = a.meta;
-      return Number(insArticle.run(a.id, a.file, m.title, m.source ?? null, m.author ?? null, m.date ?? null, m.url ?? null, m.lang ?? null, a.text, a.hash).lastInsertRowid);
+      return Number(
+        insArticle.run(
+          a.id,
+          a.file,
+          m.title,
+          m.source ?? null,
+          m.author ?? null,
+          m.date ?? null,
+          m.url ?? null,
+          m.lang ?? null,
+          a.text,
+          a.hash,
+        ).lastInsertRowid,
+      );
     },
     addSentence(s) {
-      return Number(insSentence.run(s.article, s.start, s.end, s.paragraph, s.heading ? 1 : 0, s.textHash ?? null).lastInsertRowid);
+      return Number(
+        insSentence.run(
+          s.article,
+          s.start,
+          s.end,
+          s.paragraph,
+          s.heading ? 1 : 0,
+          s.textHash ?? null,
+        ).lastInsertRowid,
+      );
     },
     addSentenceVector(textHash, vector) {
       insSentenceVector.run(textHash, toBlob(vector));
     },
     addChunk(c) {
       const vector = c.vector ? toBlob(c.vector) : null;
-      const id = Number(insChunk.run(c.article, c.start, c.end, c.firstSentence, c.lastSentence, c.textHash, vector).lastInsertRowid);
+      const id = Number(
+        insChunk.run(c.article, c.start, c.end, c.firstSentence, c.lastSentence, c.textHash, vector)
+          .lastInsertRowid,
+      );
       insFts.run(id, c.stems);
-      for (const term of new Set(c.stems.split(' '))) if (term) df.set(term, (df.get(term) ?? 0) + 1);
+      for (const term of new Set(c.stems.split(' ')))
+        if (term) df.set(term, (df.get(term) ?? 0) + 1);
       return id;
     },
     commit() {
@@ -123,13 +164,24 @@ export interface StoreReader {
   articleById(id: string): StoredArticle | undefined;
   chunk(id: number): StoredChunk | undefined;
   sentencesOf(article: number, from: number, to: number): StoredSentence[];
-  /** BM25 over stemmed chunk text; higher score is better. `all`: every stem must occur. `within`: only these chunks. */
-  lexicalSearch(stems: readonly string[], k: number, all?: boolean, within?: readonly number[]): Array<{ chunk: number; score: number }>;
+  /**
+   * BM25 over stemmed chunk text; higher score is better. `all`: every stem must occur. `within`:
+   * only these chunks.
+   */
+  lexicalSearch(
+    stems: readonly string[],
+    k: number,
+    all?: boolean,
+    within?: readonly number[],
+  ): Array<{ chunk: number; score: number }>;
   /** Rows of the articles dated from `from` to `to` (ISO days, inclusive; null: open), by date. */
   articleRowsDated(from: string | null, to: string | null): number[];
   /** The newest article date, or null when no article is dated. */
   newestDate(): string | null;
-  /** The chunks of these articles, and the ids the vector index holds for their texts (one per distinct text). */
+  /**
+   * The chunks of these articles, and the ids the vector index holds for their texts (one per
+   * distinct text).
+   */
   chunksOf(articles: readonly number[]): { chunks: number[]; labels: number[] };
   /** An article's first `n` sentences that are not headings. */
   leadSentences(article: number, n: number): StoredSentence[];
@@ -152,7 +204,19 @@ export interface StoreReader {
   close(): void;
 }
 
-interface ArticleRow { row: number; id: string; file: string; title: string; source: string | null; author: string | null; date: string | null; url: string | null; lang: string | null; text: string; hash: string }
+interface ArticleRow {
+  row: number;
+  id: string;
+  file: string;
+  title: string;
+  source: string | null;
+  author: string | null;
+  date: string | null;
+  url: string | null;
+  lang: string | null;
+  text: string;
+  hash: string;
+}
 
 function toArticle(r: ArticleRow): StoredArticle {
   const meta: ArticleMeta = { title: r.title };
@@ -183,30 +247,58 @@ export function openStoreDb(file: string): StoreReader {
   const articleCache = new Map<number, StoredArticle>();
   const qArticle = db.prepare('SELECT * FROM articles WHERE row = ?');
   const qArticleById = db.prepare('SELECT * FROM articles WHERE id = ?');
-  const qChunk = db.prepare('SELECT id, article, start, "end", first_sentence AS firstSentence, last_sentence AS lastSentence FROM chunks WHERE id = ?');
-  const qSentences = db.prepare('SELECT id, article, start, "end", paragraph, heading FROM sentences WHERE article = ? AND id BETWEEN ? AND ? ORDER BY id');
-  const qLexical = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?');
+  const qChunk = db.prepare(
+    'SELECT id, article, start, "end", first_sentence AS firstSentence, last_sentence AS lastSentence FROM chunks WHERE id = ?',
+  );
+  const qSentences = db.prepare(
+    'SELECT id, article, start, "end", paragraph, heading FROM sentences WHERE article = ? AND id BETWEEN ? AND ? ORDER BY id',
+  );
+  const qLexical = db.prepare(
+    'SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?',
+  );
   // For AND queries: score only the first 300 matches in index order, not every match. Real
   // intersections of rare stems are far smaller than this; when they are not, the matches are
   // near-copies of each other (syndicated or templated text) and any of them serves.
-  const qLexicalBounded = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 300');
-  const qLexicalWithin = db.prepare('SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?)) ORDER BY bm25(chunks_fts) LIMIT ?');
-  const qDated = db.prepare("SELECT row FROM articles WHERE date IS NOT NULL AND date <> '' AND date >= ? AND date <= ? ORDER BY date DESC, id");
-  const qNewest = db.prepare("SELECT max(date) AS d FROM articles WHERE date IS NOT NULL AND date <> ''");
-  const qChunksOf = db.prepare('SELECT c.id AS id, (SELECT min(c2.id) FROM chunks c2 WHERE c2.text_hash = c.text_hash) AS label FROM json_each(?) j JOIN chunks c ON c.article = j.value');
-  const qLead = db.prepare('SELECT id, article, start, "end", paragraph, heading FROM sentences WHERE article = ? AND heading = 0 ORDER BY id LIMIT ?');
+  const qLexicalBounded = db.prepare(
+    'SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 300',
+  );
+  const qLexicalWithin = db.prepare(
+    'SELECT rowid AS chunk, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?)) ORDER BY bm25(chunks_fts) LIMIT ?',
+  );
+  const qDated = db.prepare(
+    "SELECT row FROM articles WHERE date IS NOT NULL AND date <> '' AND date >= ? AND date <= ? ORDER BY date DESC, id",
+  );
+  const qNewest = db.prepare(
+    "SELECT max(date) AS d FROM articles WHERE date IS NOT NULL AND date <> ''",
+  );
+  const qChunksOf = db.prepare(
+    'SELECT c.id AS id, (SELECT min(c2.id) FROM chunks c2 WHERE c2.text_hash = c.text_hash) AS label FROM json_each(?) j JOIN chunks c ON c.article = j.value',
+  );
+  const qLead = db.prepare(
+    'SELECT id, article, start, "end", paragraph, heading FROM sentences WHERE article = ? AND heading = 0 ORDER BY id LIMIT ?',
+  );
   const qDf = db.prepare('SELECT df FROM terms WHERE term = ?');
   const qCount = db.prepare('SELECT count(*) AS n FROM chunks');
-  const hasSentenceVectors = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sentence_vectors'").get() !== undefined;
+  const hasSentenceVectors =
+    db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sentence_vectors'")
+      .get() !== undefined;
   const qSentenceVectors = hasSentenceVectors
-    ? db.prepare('SELECT s.id AS id, v.vector AS v FROM json_each(?) j JOIN sentences s ON s.id = j.value JOIN sentence_vectors v ON v.hash = s.text_hash')
+    ? db.prepare(
+        'SELECT s.id AS id, v.vector AS v FROM json_each(?) j JOIN sentences s ON s.id = j.value JOIN sentence_vectors v ON v.hash = s.text_hash',
+      )
     : null;
-  const qSentenceVectorsByHash = hasSentenceVectors ? db.prepare('SELECT v.hash AS h, v.vector AS v FROM json_each(?) j JOIN sentence_vectors v ON v.hash = j.value') : null;
+  const qSentenceVectorsByHash = hasSentenceVectors
+    ? db.prepare(
+        'SELECT v.hash AS h, v.vector AS v FROM json_each(?) j JOIN sentence_vectors v ON v.hash = j.value',
+      )
+    : null;
   const qSame = db.prepare(
     'SELECT j.value AS hit, (SELECT json_group_array(id) FROM (SELECT c.id FROM chunks c WHERE c.text_hash = (SELECT text_hash FROM chunks WHERE id = j.value) ORDER BY c.id LIMIT ?)) AS ids FROM json_each(?) j',
   );
   return {
-    articles: () => (db.prepare('SELECT * FROM articles ORDER BY id').all() as ArticleRow[]).map(toArticle),
+    articles: () =>
+      (db.prepare('SELECT * FROM articles ORDER BY id').all() as ArticleRow[]).map(toArticle),
     article(row) {
       let a = articleCache.get(row);
       if (!a) {
@@ -224,22 +316,38 @@ export function openStoreDb(file: string): StoreReader {
     },
     chunk: (id) => qChunk.get(id) as StoredChunk | undefined,
     sentencesOf: (article, from, to) =>
-      (qSentences.all(article, from, to) as Array<Omit<StoredSentence, 'heading'> & { heading: number }>).map((s) => ({ ...s, heading: s.heading === 1 })),
+      (
+        qSentences.all(article, from, to) as Array<
+          Omit<StoredSentence, 'heading'> & { heading: number }
+        >
+      ).map((s) => ({ ...s, heading: s.heading === 1 })),
     lexicalSearch(stems, k, all = false, within) {
       if (stems.length === 0) return [];
       const match = stems.map((s) => `"${s.replace(/"/g, '""')}"`).join(all ? ' AND ' : ' OR ');
-      if (within) return within.length ? (qLexicalWithin.all(match, JSON.stringify(within), k) as Array<{ chunk: number; score: number }>) : [];
+      if (within)
+        return within.length
+          ? (qLexicalWithin.all(match, JSON.stringify(within), k) as Array<{
+              chunk: number;
+              score: number;
+            }>)
+          : [];
       if (!all) return qLexical.all(match, k) as Array<{ chunk: number; score: number }>;
       const rows = qLexicalBounded.all(match) as Array<{ chunk: number; score: number }>;
       return rows.sort((a, b) => b.score - a.score || a.chunk - b.chunk).slice(0, k);
     },
-    articleRowsDated: (from, to) => (qDated.all(from ?? '0000-00-00', to ?? '9999-99-99') as Array<{ row: number }>).map((r) => r.row),
+    articleRowsDated: (from, to) =>
+      (qDated.all(from ?? '0000-00-00', to ?? '9999-99-99') as Array<{ row: number }>).map(
+        (r) => r.row,
+      ),
     newestDate: () => (qNewest.get() as { d: string | null }).d,
     chunksOf(articles) {
       const rows = qChunksOf.all(JSON.stringify(articles)) as Array<{ id: number; label: number }>;
       return { chunks: rows.map((r) => r.id), labels: [...new Set(rows.map((r) => r.label))] };
     },
-    leadSentences: (article, n) => (qLead.all(article, n) as Array<Omit<StoredSentence, 'heading'> & { heading: number }>).map((r) => ({ ...r, heading: r.heading === 1 })),
+    leadSentences: (article, n) =>
+      (qLead.all(article, n) as Array<Omit<StoredSentence, 'heading'> & { heading: number }>).map(
+        (r) => ({ ...r, heading: r.heading === 1 }),
+      ),
     documentFrequencies(stems) {
       const out = new Map<string, number>();
       for (const s of stems) out.set(s, (qDf.get(s) as { df: number } | undefined)?.df ?? 0);
@@ -254,21 +362,33 @@ export function openStoreDb(file: string): StoreReader {
     },
     vectorsByTextHash() {
       const out = new Map<string, Float32Array>();
-      for (const r of db.prepare('SELECT text_hash AS h, vector AS v FROM chunks WHERE vector IS NOT NULL').iterate() as Iterable<{ h: string; v: Buffer }>) {
+      for (const r of db
+        .prepare('SELECT text_hash AS h, vector AS v FROM chunks WHERE vector IS NOT NULL')
+        .iterate() as Iterable<{ h: string; v: Buffer }>) {
         out.set(r.h, toVector(r.v));
       }
       return out;
     },
     sentenceVectors(ids) {
       if (!qSentenceVectors || ids.length === 0) return new Map();
-      return new Map((qSentenceVectors.all(JSON.stringify(ids)) as Array<{ id: number; v: Buffer }>).map((r) => [r.id, toVector(r.v)]));
+      return new Map(
+        (qSentenceVectors.all(JSON.stringify(ids)) as Array<{ id: number; v: Buffer }>).map((r) => [
+          r.id,
+          toVector(r.v),
+        ]),
+      );
     },
     sentenceVectorsByHash(hashes) {
       if (!qSentenceVectorsByHash || hashes.length === 0) return new Map();
-      return new Map((qSentenceVectorsByHash.all(JSON.stringify(hashes)) as Array<{ h: string; v: Buffer }>).map((r) => [r.h, toVector(r.v)]));
+      return new Map(
+        (qSentenceVectorsByHash.all(JSON.stringify(hashes)) as Array<{ h: string; v: Buffer }>).map(
+          (r) => [r.h, toVector(r.v)],
+        ),
+      );
     },
     *chunkVectors() {
-      const sql = 'SELECT id, vector AS v FROM chunks WHERE vector IS NOT NULL AND id IN (SELECT min(id) FROM chunks GROUP BY text_hash) ORDER BY id';
+      const sql =
+        'SELECT id, vector AS v FROM chunks WHERE vector IS NOT NULL AND id IN (SELECT min(id) FROM chunks GROUP BY text_hash) ORDER BY id';
       for (const r of db.prepare(sql).iterate() as Iterable<{ id: number; v: Buffer }>) {
         yield { id: r.id, vector: toVector(r.v) };
       }

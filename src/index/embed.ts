@@ -45,10 +45,14 @@ export interface EmbedderOptions {
 // Prefix rules of known model families; a model folder may override them with embedding.json.
 const KNOWN_PREFIXES: Array<[RegExp, Pick<ModelSettings, 'queryPrefix' | 'passagePrefix'>]> = [
   [/e5/i, { queryPrefix: 'query: ', passagePrefix: 'passage: ' }],
-  [/bge-.*-(en|zh)/i, { queryPrefix: 'Represent this sentence for searching relevant passages: ', passagePrefix: '' }],
+  [
+    /bge-.*-(en|zh)/i,
+    { queryPrefix: 'Represent this sentence for searching relevant passages: ', passagePrefix: '' },
+  ],
 ];
 // Model families trained to embed many languages into one space.
-const MULTILINGUAL = /multilingual|bge-m3|labse|xlm-r|paraphrase-multilingual|distiluse-base-multilingual/i;
+const MULTILINGUAL =
+  /multilingual|bge-m3|labse|xlm-r|paraphrase-multilingual|distiluse-base-multilingual/i;
 
 export function isLocalModel(modelId: string): boolean {
   return path.isAbsolute(modelId);
@@ -64,10 +68,15 @@ export function modelSettings(modelId: string): ModelSettings {
     const file = path.join(modelId, 'embedding.json');
     if (existsSync(file)) {
       const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<ModelSettings>;
-      return { queryPrefix: raw.queryPrefix ?? '', passagePrefix: raw.passagePrefix ?? '', multilingual: raw.multilingual ?? multilingual };
+      return {
+        queryPrefix: raw.queryPrefix ?? '',
+        passagePrefix: raw.passagePrefix ?? '',
+        multilingual: raw.multilingual ?? multilingual,
+      };
     }
   }
-  for (const [re, prefixes] of KNOWN_PREFIXES) if (re.test(modelId)) return { ...prefixes, multilingual };
+  for (const [re, prefixes] of KNOWN_PREFIXES)
+    if (re.test(modelId)) return { ...prefixes, multilingual };
   return { queryPrefix: '', passagePrefix: '', multilingual };
 }
 
@@ -78,8 +87,13 @@ interface TensorLike {
 
 /** The parts of a transformers.js feature-extraction pipeline used here. */
 interface Extractor {
-  tokenizer: (texts: string[], options: { padding: boolean; truncation: boolean }) => Record<string, TensorLike> & { attention_mask: TensorLike };
-  model: (inputs: Record<string, TensorLike>) => Promise<{ last_hidden_state?: TensorLike; token_embeddings?: TensorLike }>;
+  tokenizer: (
+    texts: string[],
+    options: { padding: boolean; truncation: boolean },
+  ) => Record<string, TensorLike> & { attention_mask: TensorLike };
+  model: (
+    inputs: Record<string, TensorLike>,
+  ) => Promise<{ last_hidden_state?: TensorLike; token_embeddings?: TensorLike }>;
 }
 
 /**
@@ -91,7 +105,9 @@ interface Extractor {
 export function meanPoolNormalize(hidden: TensorLike, mask: TensorLike): number[][] {
   const [batch = 0, seq = 0, dim = 0] = hidden.dims;
   const h = hidden.data as Float32Array;
-  const keep = Uint8Array.from(mask.data as ArrayLike<number | bigint>, (v) => (Number(v) === 0 ? 0 : 1));
+  const keep = Uint8Array.from(mask.data as ArrayLike<number | bigint>, (v) =>
+    Number(v) === 0 ? 0 : 1,
+  );
   const out: number[][] = [];
   const sum = new Float64Array(dim);
   for (let b = 0; b < batch; b++) {
@@ -137,8 +153,18 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
   try {
     extractor = (await pipeline('feature-extraction', modelId, {
       dtype: options.dtype ?? 'q8',
-      progress_callback: (event: { status: string; file?: string; loaded?: number; total?: number }) => {
-        if (!local && event.status === 'progress' && event.file) options.onProgress?.({ file: event.file, loaded: event.loaded ?? 0, total: event.total ?? 0 });
+      progress_callback: (event: {
+        status: string;
+        file?: string;
+        loaded?: number;
+        total?: number;
+      }) => {
+        if (!local && event.status === 'progress' && event.file)
+          options.onProgress?.({
+            file: event.file,
+            loaded: event.loaded ?? 0,
+            total: event.total ?? 0,
+          });
       },
     })) as unknown as Extractor;
   } catch (error) {
@@ -151,15 +177,25 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
 
   const run = async (texts: string[]): Promise<number[][]> => {
     // Sort by length so each batch pads to similar lengths; restore the order afterwards.
-    const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
+    const order = texts
+      .map((_, i) => i)
+      .sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
     const out: number[][] = new Array(texts.length);
     for (let i = 0; i < order.length; i += batchSize) {
       const ids = order.slice(i, i + batchSize);
-      const inputs = extractor.tokenizer(ids.map((k) => texts[k] ?? ''), { padding: true, truncation: true });
+      const inputs = extractor.tokenizer(
+        ids.map((k) => texts[k] ?? ''),
+        { padding: true, truncation: true },
+      );
       const outputs = await extractor.model(inputs);
       const hidden = outputs.last_hidden_state ?? outputs.token_embeddings;
-      if (!hidden) throw new ModelLoadError(`Embedding model "${modelId}" has no last_hidden_state output; it is not a feature-extraction model.`);
-      meanPoolNormalize(hidden, inputs.attention_mask).forEach((vector, j) => { out[ids[j] ?? 0] = vector; });
+      if (!hidden)
+        throw new ModelLoadError(
+          `Embedding model "${modelId}" has no last_hidden_state output; it is not a feature-extraction model.`,
+        );
+      meanPoolNormalize(hidden, inputs.attention_mask).forEach((vector, j) => {
+        out[ids[j] ?? 0] = vector;
+      });
     }
     for (const v of out) validateVector(v, dimensions || (v?.length ?? 0), modelId);
     return out;
@@ -167,7 +203,10 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
 
   const probe = await run(['dimension probe']);
   dimensions = probe[0]?.length ?? 0;
-  if (dimensions === 0) throw new ModelLoadError(`Embedding model "${modelId}" returned an empty vector; it is not a feature-extraction model.`);
+  if (dimensions === 0)
+    throw new ModelLoadError(
+      `Embedding model "${modelId}" returned an empty vector; it is not a feature-extraction model.`,
+    );
 
   return {
     modelId,
@@ -179,20 +218,33 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
 }
 
 /** HNSW aborts the whole process on a NaN, so every vector is checked before it gets there. */
-export function validateVector(vector: readonly number[] | undefined, dimensions: number, modelId: string): void {
+export function validateVector(
+  vector: readonly number[] | undefined,
+  dimensions: number,
+  modelId: string,
+): void {
   if (!vector || vector.length !== dimensions) {
-    throw new BelegError('EMBEDDING_INVALID', `Embedding model "${modelId}" returned a vector of length ${vector?.length ?? 0}, expected ${dimensions}.`);
+    throw new BelegError(
+      'EMBEDDING_INVALID',
+      `Embedding model "${modelId}" returned a vector of length ${vector?.length ?? 0}, expected ${dimensions}.`,
+    );
   }
   for (const v of vector) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new BelegError('EMBEDDING_INVALID', `Embedding model "${modelId}" returned a non-finite value (${String(v)}); the model files may be damaged.`);
+      throw new BelegError(
+        'EMBEDDING_INVALID',
+        `Embedding model "${modelId}" returned a non-finite value (${String(v)}); the model files may be damaged.`,
+      );
     }
   }
 }
 
 function describeLoadFailure(modelId: string, local: boolean, error: unknown): ModelLoadError {
   const reason = errorMessage(error);
-  const unreachable = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|getaddrinfo/i.test(reason + String((error as { cause?: unknown })?.cause ?? ''));
+  const unreachable =
+    /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|getaddrinfo/i.test(
+      reason + String((error as { cause?: unknown })?.cause ?? ''),
+    );
   const offlineMissing = /local_files_only|allowRemoteModels|Could not locate file/i.test(reason);
   const what = local
     ? `the model folder could not be read (${reason})`
@@ -216,13 +268,24 @@ function describeLoadFailure(modelId: string, local: boolean, error: unknown): M
  * model gets the load error.
  */
 export async function embedderForMode(
-  options: { mode: RetrievalMode; modeSet: boolean; modelId: string; cacheDir?: string | undefined },
-  report: { loaded?: (embedder: Embedder, ms: number) => void; missing: (model: string, reason: string) => void },
+  options: {
+    mode: RetrievalMode;
+    modeSet: boolean;
+    modelId: string;
+    cacheDir?: string | undefined;
+  },
+  report: {
+    loaded?: (embedder: Embedder, ms: number) => void;
+    missing: (model: string, reason: string) => void;
+  },
 ): Promise<{ embedder: Embedder | null; mode: RetrievalMode; missingModel: string | null }> {
   if (options.mode === 'lexical') return { embedder: null, mode: 'lexical', missingModel: null };
   const t = performance.now();
   try {
-    const embedder = await createTransformersEmbedder({ modelId: options.modelId, cacheDir: options.cacheDir });
+    const embedder = await createTransformersEmbedder({
+      modelId: options.modelId,
+      cacheDir: options.cacheDir,
+    });
     report.loaded?.(embedder, Math.round(performance.now() - t));
     return { embedder, mode: options.mode, missingModel: null };
   } catch (error) {
@@ -234,7 +297,9 @@ export async function embedderForMode(
 
 /** The one loud line a start without the model logs: which model, why, and the ways out. */
 export function modelMissingWarning(model: string, reason: string): string {
-  return `Embedding model "${model}" could not be loaded (${reason}). The bot runs WITHOUT the model: keyword search only (RETRIEVAL_MODE=lexical), ` +
+  return (
+    `Embedding model "${model}" could not be loaded (${reason}). The bot runs WITHOUT the model: keyword search only (RETRIEVAL_MODE=lexical), ` +
     'no cross-lingual answers. Fix: give the machine access to huggingface.co once (the model is cached), or set EMBEDDING_MODEL to a local model folder; ' +
-    'the next start that loads the model re-indexes with vectors. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.';
+    'the next start that loads the model re-indexes with vectors. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.'
+  );
 }

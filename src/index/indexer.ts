@@ -12,10 +12,25 @@ import { type StoreWriter, createStoreDb, openStoreDb } from './db.js';
 import type { Embedder } from './embed.js';
 import { BelegError, errorMessage } from '../errors.js';
 import { DEFAULT_HNSW, type HnswSettings, createHnswIndex } from './hnsw.js';
-import { type Article, DEFAULT_MAX_ARTICLE_BYTES, type IngestWarning, readCorpus } from '../ingest/ingest.js';
 import {
-  FORMAT_VERSION, HNSW_FILE, MANIFEST_FILE, type Manifest, STORE_FILE, acquireBuildLock, checkCompatible,
-  currentIndexFolder, publishBuild, readManifest, removeStaleBuilds, startBuildFolder,
+  type Article,
+  DEFAULT_MAX_ARTICLE_BYTES,
+  type IngestWarning,
+  readCorpus,
+} from '../ingest/ingest.js';
+import {
+  FORMAT_VERSION,
+  HNSW_FILE,
+  MANIFEST_FILE,
+  type Manifest,
+  STORE_FILE,
+  acquireBuildLock,
+  checkCompatible,
+  currentIndexFolder,
+  publishBuild,
+  readManifest,
+  removeStaleBuilds,
+  startBuildFolder,
 } from './store.js';
 import { stems, titleStems } from '../text.js';
 
@@ -71,7 +86,8 @@ export interface BuildSummary {
 
 export function corpusHash(articles: readonly Pick<Article, 'id' | 'hash'>[]): string {
   const h = createHash('sha256');
-  for (const a of [...articles].sort((x, y) => x.id.localeCompare(y.id))) h.update(`${a.id}\0${a.hash}\n`);
+  for (const a of [...articles].sort((x, y) => x.id.localeCompare(y.id)))
+    h.update(`${a.id}\0${a.hash}\n`);
   return h.digest('hex');
 }
 
@@ -92,10 +108,18 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     removeStaleBuilds(dataDir);
     const warnings: IngestWarning[] = [];
     const tIngest = performance.now();
-    const { articles, warnings: ingestWarnings } = await readCorpus(options.corpusDir, { maxBytes: options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES });
-    for (const w of ingestWarnings) { warnings.push(w); options.onWarning?.(w); }
+    const { articles, warnings: ingestWarnings } = await readCorpus(options.corpusDir, {
+      maxBytes: options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES,
+    });
+    for (const w of ingestWarnings) {
+      warnings.push(w);
+      options.onWarning?.(w);
+    }
     if (articles.length === 0) {
-      throw new BelegError('CORPUS_EMPTY', `Nothing could be indexed: no readable article in ${options.corpusDir} (supported: .txt, .md, .html).`);
+      throw new BelegError(
+        'CORPUS_EMPTY',
+        `Nothing could be indexed: no readable article in ${options.corpusDir} (supported: .txt, .md, .html).`,
+      );
     }
     options.onProgress?.({ phase: 'read', done: articles.length, total: articles.length });
 
@@ -108,8 +132,14 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     if (liveFolder) {
       try {
         const manifest = readManifest(liveFolder);
-        checkCompatible(manifest, { modelId, ...(embedder ? { dimensions: embedder.dimensions } : {}) }, dataDir);
-        compatible = manifest.modelId === modelId && JSON.stringify(manifest.chunker) === JSON.stringify(chunker);
+        checkCompatible(
+          manifest,
+          { modelId, ...(embedder ? { dimensions: embedder.dimensions } : {}) },
+          dataDir,
+        );
+        compatible =
+          manifest.modelId === modelId &&
+          JSON.stringify(manifest.chunker) === JSON.stringify(chunker);
         const store = openStoreDb(path.join(liveFolder, STORE_FILE));
         try {
           previousHashes = new Map(store.articles().map((a) => [a.id, a.hash]));
@@ -135,15 +165,30 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     const chunked = articles.map((article) => {
       const { sentences, chunks } = chunkArticle(article.text, chunker);
       // The text hash keys vector reuse, the store and HNSW de-duplication: computed once here.
-      return { article, sentences, chunks: chunks.map((ch) => ({ ...ch, hash: textHash(ch.text) })) };
+      return {
+        article,
+        sentences,
+        chunks: chunks.map((ch) => ({ ...ch, hash: textHash(ch.text) })),
+      };
     });
     const chunkCount = chunked.reduce((n, c) => n + c.chunks.length, 0);
     const ingestSeconds = (performance.now() - tIngest) / 1000;
 
     if (compatible && liveFolder && added === 0 && changed === 0 && removed === 0) {
       return {
-        articles: articles.length, chunks: chunkCount, added, changed, removed, unchanged, embedded: 0, sentencesEmbedded: 0, rebuilt: false, warnings,
-        seconds: (performance.now() - t0) / 1000, timings: { ingest: ingestSeconds, embed: 0, store: 0, sentences: 0, hnsw: 0 }, folder: liveFolder,
+        articles: articles.length,
+        chunks: chunkCount,
+        added,
+        changed,
+        removed,
+        unchanged,
+        embedded: 0,
+        sentencesEmbedded: 0,
+        rebuilt: false,
+        warnings,
+        seconds: (performance.now() - t0) / 1000,
+        timings: { ingest: ingestSeconds, embed: 0, store: 0, sentences: 0, hnsw: 0 },
+        folder: liveFolder,
       };
     }
 
@@ -153,11 +198,12 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     let embedded = 0;
     if (embedder) {
       const missing = new Map<string, string>();
-      for (const c of chunked) for (const { hash, text } of c.chunks) {
-        const old = reusable.get(hash);
-        if (old) vectors.set(hash, old);
-        else missing.set(hash, text);
-      }
+      for (const c of chunked)
+        for (const { hash, text } of c.chunks) {
+          const old = reusable.get(hash);
+          if (old) vectors.set(hash, old);
+          else missing.set(hash, text);
+        }
       const todo = [...missing.entries()];
       const batch = options.embedBatch ?? 256;
       options.onProgress?.({ phase: 'embed', done: 0, total: todo.length });
@@ -191,17 +237,31 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
             hash = textHash(text);
             sentenceTexts.set(hash, text);
           }
-          return writer.addSentence({ article: row, start: s.start, end: s.end, paragraph: s.paragraph, heading: s.heading, textHash: hash });
+          return writer.addSentence({
+            article: row,
+            start: s.start,
+            end: s.end,
+            paragraph: s.paragraph,
+            heading: s.heading,
+            textHash: hash,
+          });
         });
-        // The title's words join every chunk's full-text entry: a chunk is about its article's subject
+        // The title's words join every chunk's full-text entry: a chunk is about its article's
+        // subject
         // even where it does not name it (docs/quality.md, stop 16).
         const title = titleStems(article.meta.title);
         for (const ch of chunks) {
           const h = ch.hash;
           const vector = vectors.get(h) ?? null;
           const id = writer.addChunk({
-            article: row, start: ch.start, end: ch.end, firstSentence: sentenceIds[ch.firstSentence] ?? 0, lastSentence: sentenceIds[ch.lastSentence] ?? 0,
-            textHash: h, vector, stems: [...stems(ch.text), ...title].join(' '),
+            article: row,
+            start: ch.start,
+            end: ch.end,
+            firstSentence: sentenceIds[ch.firstSentence] ?? 0,
+            lastSentence: sentenceIds[ch.lastSentence] ?? 0,
+            textHash: h,
+            vector,
+            stems: [...stems(ch.text), ...title].join(' '),
           });
           // One HNSW point per distinct text: copies of a paragraph (wire copy, templates) would
           // otherwise sit at distance 0 from each other, and hnswlib's neighbour pruning then cuts
@@ -213,11 +273,18 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
           }
         }
         done++;
-        if (done % 500 === 0) options.onProgress?.({ phase: 'store', done, total: articles.length });
+        if (done % 500 === 0)
+          options.onProgress?.({ phase: 'store', done, total: articles.length });
       }
       if (embedder) {
         const tSentences = performance.now();
-        sentencesEmbedded = await storeSentenceVectors(writer, embedder, sentenceTexts, compatible ? liveFolder : null, options);
+        sentencesEmbedded = await storeSentenceVectors(
+          writer,
+          embedder,
+          sentenceTexts,
+          compatible ? liveFolder : null,
+          options,
+        );
         sentenceSeconds = (performance.now() - tSentences) / 1000;
       }
       writer.commit();
@@ -231,7 +298,8 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
       const index = createHnswIndex(embedder.dimensions, labelled.length, hnswSettings);
       labelled.forEach(({ id, vector }, i) => {
         index.add(Array.from(vector), id);
-        if (i % 1000 === 999) options.onProgress?.({ phase: 'hnsw', done: i + 1, total: labelled.length });
+        if (i % 1000 === 999)
+          options.onProgress?.({ phase: 'hnsw', done: i + 1, total: labelled.length });
       });
       options.onProgress?.({ phase: 'hnsw', done: labelled.length, total: labelled.length });
       index.save(path.join(buildFolder, HNSW_FILE));
@@ -257,12 +325,33 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     const folder = publishBuild(dataDir, buildFolder);
     buildFolder = null;
     return {
-      articles: articles.length, chunks: chunkCount, added, changed, removed, unchanged, embedded, sentencesEmbedded, rebuilt: true, warnings, seconds,
-      timings: { ingest: ingestSeconds, embed: embedSeconds, store: storeSeconds, sentences: sentenceSeconds, hnsw: hnswSeconds }, folder,
+      articles: articles.length,
+      chunks: chunkCount,
+      added,
+      changed,
+      removed,
+      unchanged,
+      embedded,
+      sentencesEmbedded,
+      rebuilt: true,
+      warnings,
+      seconds,
+      timings: {
+        ingest: ingestSeconds,
+        embed: embedSeconds,
+        store: storeSeconds,
+        sentences: sentenceSeconds,
+        hnsw: hnswSeconds,
+      },
+      folder,
     };
   } catch (error) {
     if (error instanceof BelegError) throw error;
-    throw new BelegError('INDEX_CORRUPT', `Index build failed, the previous index stays in service: ${errorMessage(error)}`, { cause: error });
+    throw new BelegError(
+      'INDEX_CORRUPT',
+      `Index build failed, the previous index stays in service: ${errorMessage(error)}`,
+      { cause: error },
+    );
   } finally {
     if (buildFolder) rmSync(buildFolder, { recursive: true, force: true });
     release();
@@ -277,7 +366,10 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
  * large the archive. Returns how many texts went to the model.
  */
 async function storeSentenceVectors(
-  writer: StoreWriter, embedder: Embedder, texts: ReadonlyMap<string, string>, liveFolder: string | null,
+  writer: StoreWriter,
+  embedder: Embedder,
+  texts: ReadonlyMap<string, string>,
+  liveFolder: string | null,
   options: Pick<BuildOptions, 'embedBatch' | 'onProgress'>,
 ): Promise<number> {
   const hashes = [...texts.keys()];
@@ -296,7 +388,11 @@ async function storeSentenceVectors(
         missing.forEach((h, j) => writer.addSentenceVector(h, Float32Array.from(out[j] ?? [])));
         embedded += missing.length;
       }
-      options.onProgress?.({ phase: 'sentences', done: Math.min(i + batch, hashes.length), total: hashes.length });
+      options.onProgress?.({
+        phase: 'sentences',
+        done: Math.min(i + batch, hashes.length),
+        total: hashes.length,
+      });
     }
   } finally {
     live?.close();
@@ -305,9 +401,15 @@ async function storeSentenceVectors(
 }
 
 /** Progress reports that first ask whether to stop (BuildOptions.shouldStop). */
-function checkpoint(options: Pick<BuildOptions, 'onProgress' | 'shouldStop'>): (progress: BuildProgress) => void {
+function checkpoint(
+  options: Pick<BuildOptions, 'onProgress' | 'shouldStop'>,
+): (progress: BuildProgress) => void {
   return (progress) => {
-    if (options.shouldStop?.()) throw new BelegError('BUILD_STOPPED', `The index build was stopped during ${progress.phase}; the previous index stays in service.`);
+    if (options.shouldStop?.())
+      throw new BelegError(
+        'BUILD_STOPPED',
+        `The index build was stopped during ${progress.phase}; the previous index stays in service.`,
+      );
     options.onProgress?.(progress);
   };
 }

@@ -4,7 +4,17 @@
  * an atomic rename, so a crash mid-build leaves the previous index in service.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync, rmSync, writeFileSync, renameSync, openSync, closeSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  promises as fs,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  renameSync,
+  openSync,
+  closeSync,
+  readdirSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { ChunkerSettings } from './chunk.js';
 import { type StoreReader, openStoreDb } from './db.js';
@@ -48,7 +58,11 @@ export function currentIndexFolder(dataDir: string): string | null {
   const pointer = path.join(dataDir, CURRENT_FILE);
   if (!existsSync(pointer)) return null;
   const name = readFileSync(pointer, 'utf8').trim();
-  if (!/^index-[\w-]+$/.test(name)) throw new IndexError('INDEX_CORRUPT', `${pointer} does not name an index folder; delete it and run npm run index`);
+  if (!/^index-[\w-]+$/.test(name))
+    throw new IndexError(
+      'INDEX_CORRUPT',
+      `${pointer} does not name an index folder; delete it and run npm run index`,
+    );
   return path.join(dataDir, name);
 }
 
@@ -57,7 +71,11 @@ export function readManifest(folder: string): Manifest {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   } catch (error) {
-    throw new IndexError('INDEX_CORRUPT', `Cannot read ${file} (${errorMessage(error)}); rebuild with npm run index`, { cause: error });
+    throw new IndexError(
+      'INDEX_CORRUPT',
+      `Cannot read ${file} (${errorMessage(error)}); rebuild with npm run index`,
+      { cause: error },
+    );
   }
 }
 
@@ -72,13 +90,15 @@ export interface OpenOptions {
 /** Open the live index, refusing (with how to fix it) one built by another model or format. */
 export function openIndex(dataDir: string, options: OpenOptions): LoadedIndex {
   const folder = currentIndexFolder(dataDir);
-  if (!folder) throw new IndexError('INDEX_MISSING', `No index in ${dataDir}. Build one with: npm run index`);
+  if (!folder)
+    throw new IndexError('INDEX_MISSING', `No index in ${dataDir}. Build one with: npm run index`);
   const manifest = readManifest(folder);
   checkCompatible(manifest, options, dataDir);
   const store = openStoreDb(path.join(folder, STORE_FILE));
   let vectors: VectorIndex | null = null;
   try {
-    if (options.modelId !== null && manifest.modelId !== null) vectors = loadHnswIndex(path.join(folder, HNSW_FILE), manifest.dimensions, options.ef);
+    if (options.modelId !== null && manifest.modelId !== null)
+      vectors = loadHnswIndex(path.join(folder, HNSW_FILE), manifest.dimensions, options.ef);
   } catch (error) {
     store.close();
     throw error;
@@ -89,17 +109,29 @@ export function openIndex(dataDir: string, options: OpenOptions): LoadedIndex {
 export function checkCompatible(manifest: Manifest, options: OpenOptions, dataDir: string): void {
   const fix = `Re-index with: npm run index -- --data ${dataDir}`;
   if (manifest.formatVersion !== FORMAT_VERSION) {
-    throw new IndexError('INDEX_MISMATCH', `The index in ${dataDir} has format version ${manifest.formatVersion}, this belegbot reads version ${FORMAT_VERSION}. ${fix}`);
+    throw new IndexError(
+      'INDEX_MISMATCH',
+      `The index in ${dataDir} has format version ${manifest.formatVersion}, this belegbot reads version ${FORMAT_VERSION}. ${fix}`,
+    );
   }
   if (options.modelId === null) return; // lexical search needs no vectors
   if (manifest.modelId === null) {
-    throw new IndexError('INDEX_MISMATCH', `The index in ${dataDir} was built without an embedding model (RETRIEVAL_MODE=lexical), but model "${options.modelId}" is configured. ${fix}, or set RETRIEVAL_MODE=lexical.`);
+    throw new IndexError(
+      'INDEX_MISMATCH',
+      `The index in ${dataDir} was built without an embedding model (RETRIEVAL_MODE=lexical), but model "${options.modelId}" is configured. ${fix}, or set RETRIEVAL_MODE=lexical.`,
+    );
   }
   if (manifest.modelId !== options.modelId) {
-    throw new IndexError('INDEX_MISMATCH', `The index in ${dataDir} was built with model "${manifest.modelId}" (${manifest.dimensions} dimensions), but EMBEDDING_MODEL is "${options.modelId}". ${fix}, or set EMBEDDING_MODEL back to "${manifest.modelId}".`);
+    throw new IndexError(
+      'INDEX_MISMATCH',
+      `The index in ${dataDir} was built with model "${manifest.modelId}" (${manifest.dimensions} dimensions), but EMBEDDING_MODEL is "${options.modelId}". ${fix}, or set EMBEDDING_MODEL back to "${manifest.modelId}".`,
+    );
   }
   if (options.dimensions !== undefined && options.dimensions !== manifest.dimensions) {
-    throw new IndexError('INDEX_MISMATCH', `The index in ${dataDir} has ${manifest.dimensions}-dimensional vectors, but model "${options.modelId}" produces ${options.dimensions}. ${fix}`);
+    throw new IndexError(
+      'INDEX_MISMATCH',
+      `The index in ${dataDir} has ${manifest.dimensions}-dimensional vectors, but model "${options.modelId}" produces ${options.dimensions}. ${fix}`,
+    );
   }
 }
 
@@ -126,7 +158,8 @@ export function publishBuild(dataDir: string, buildFolder: string): string {
   // Readers that still hold the previous index keep working (open files survive unlinking on
   // POSIX), but keep it anyway for one generation; anything older goes.
   for (const entry of readdirSync(dataDir)) {
-    if (!entry.startsWith('index-') || entry === name || path.join(dataDir, entry) === previous) continue;
+    if (!entry.startsWith('index-') || entry === name || path.join(dataDir, entry) === previous)
+      continue;
     rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
   return path.join(dataDir, name);
@@ -158,9 +191,13 @@ export function acquireBuildLock(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new IndexError('INDEX_BUSY', `Another index build (process ${pid}) is running on ${dataDir}; wait for it to finish.`);
+        throw new IndexError(
+          'INDEX_BUSY',
+          `Another index build (process ${pid}) is running on ${dataDir}; wait for it to finish.`,
+        );
       }
-      if (pid === process.pid) throw new IndexError('INDEX_BUSY', `An index build is already running on ${dataDir}.`);
+      if (pid === process.pid)
+        throw new IndexError('INDEX_BUSY', `An index build is already running on ${dataDir}.`);
       rmSync(file, { force: true }); // left by a crashed build
     }
   }

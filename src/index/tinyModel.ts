@@ -34,12 +34,21 @@ const BASE_CHARS = 'abcdefghijklmnopqrstuvwxyzäöüß0123456789';
 /** Build the vocabulary: specials, characters, stems of the texts' words, their suffixes. */
 export function buildVocabulary(texts: readonly string[]): string[] {
   const pieces = new Set<string>();
-  for (const ch of BASE_CHARS) { pieces.add(ch); pieces.add(`##${ch}`); }
+  for (const ch of BASE_CHARS) {
+    pieces.add(ch);
+    pieces.add(`##${ch}`);
+  }
   for (const text of texts) {
     for (const token of tokenize(text)) {
       const word = token.text;
-      if (/^\p{N}/u.test(word)) { pieces.add(word.replace(/\D/g, '').slice(0, 12) || word); continue; }
-      for (const ch of word) { pieces.add(ch); pieces.add(`##${ch}`); }
+      if (/^\p{N}/u.test(word)) {
+        pieces.add(word.replace(/\D/g, '').slice(0, 12) || word);
+        continue;
+      }
+      for (const ch of word) {
+        pieces.add(ch);
+        pieces.add(`##${ch}`);
+      }
       const prefix = stemPrefix(word);
       pieces.add(prefix);
       if (prefix.length < word.length) pieces.add(`##${word.slice(prefix.length)}`);
@@ -48,7 +57,10 @@ export function buildVocabulary(texts: readonly string[]): string[] {
   return [...SPECIAL, ...[...pieces].filter((p) => p.length > 0).sort()];
 }
 
-/** The part of the lower-cased word its stem covers (Snowball folds umlauts, the vocabulary must not). */
+/**
+ * The part of the lower-cased word its stem covers (Snowball folds umlauts, the vocabulary must
+ * not).
+ */
 function stemPrefix(word: string): string {
   const s = stem(word);
   for (let n = Math.min(word.length, s.length + 2); n >= 2; n--) {
@@ -57,7 +69,10 @@ function stemPrefix(word: string): string {
   return word;
 }
 
-/** How much a piece contributes: content words fully, suffixes and stopwords a little, characters barely. */
+/**
+ * How much a piece contributes: content words fully, suffixes and stopwords a little, characters
+ * barely.
+ */
 function weight(piece: string): number {
   if (SPECIAL.includes(piece)) return 0;
   const bare = piece.replace(/^##/, '');
@@ -85,8 +100,13 @@ function tokenVector(piece: string, dims: number): Float32Array {
   return out;
 }
 
-/** Write config.json, tokenizer files, embedding.json and onnx/model(_quantized).onnx into `dir`. */
-export async function writeTinyModel(dir: string, options: TinyModelOptions): Promise<{ vocabulary: number; dimensions: number }> {
+/**
+ * Write config.json, tokenizer files, embedding.json and onnx/model(_quantized).onnx into `dir`.
+ */
+export async function writeTinyModel(
+  dir: string,
+  options: TinyModelOptions,
+): Promise<{ vocabulary: number; dimensions: number }> {
   const dims = options.dimensions ?? 384;
   const vocab = buildVocabulary(options.texts);
   const table = new Float32Array(vocab.length * dims);
@@ -96,25 +116,48 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions): Pr
   await fs.mkdir(path.join(dir, 'onnx'), { recursive: true });
   const layers = options.layers ?? 0;
   const heads = options.heads ?? 12;
-  if (layers > 0 && dims % heads !== 0) throw new Error(`dimensions (${dims}) must be a multiple of heads (${heads})`);
+  if (layers > 0 && dims % heads !== 0)
+    throw new Error(`dimensions (${dims}) must be a multiple of heads (${heads})`);
   const shape = { layers, heads, intermediate: options.intermediate ?? 4 * dims };
   const onnx = encodeModel(vocab.length, dims, table, typeTable, { ...shape, quantized: false });
   await fs.writeFile(path.join(dir, 'onnx', 'model.onnx'), onnx);
   // transformers.js loads model_quantized.onnx by default (dtype q8). With layers it is the int8
-  // form hub models ship (weights int8, activations quantized on the fly), so it costs what theirs do.
-  await fs.writeFile(path.join(dir, 'onnx', 'model_quantized.onnx'), layers > 0 ? encodeModel(vocab.length, dims, table, typeTable, { ...shape, quantized: true }) : onnx);
+  // form hub models ship (weights int8, activations quantized on the fly), so it costs what theirs
+  // do.
+  await fs.writeFile(
+    path.join(dir, 'onnx', 'model_quantized.onnx'),
+    layers > 0
+      ? encodeModel(vocab.length, dims, table, typeTable, { ...shape, quantized: true })
+      : onnx,
+  );
   await writeJson(path.join(dir, 'config.json'), {
-    model_type: 'bert', architectures: ['BertModel'], hidden_size: dims, vocab_size: vocab.length,
-    max_position_embeddings: 512, type_vocab_size: 2, num_attention_heads: layers > 0 ? heads : 1, num_hidden_layers: layers,
+    model_type: 'bert',
+    architectures: ['BertModel'],
+    hidden_size: dims,
+    vocab_size: vocab.length,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+    num_attention_heads: layers > 0 ? heads : 1,
+    num_hidden_layers: layers,
   });
   await writeJson(path.join(dir, 'tokenizer_config.json'), {
-    tokenizer_class: 'BertTokenizer', model_max_length: 512, do_lower_case: true,
-    pad_token: '[PAD]', unk_token: '[UNK]', cls_token: '[CLS]', sep_token: '[SEP]', mask_token: '[MASK]',
+    tokenizer_class: 'BertTokenizer',
+    model_max_length: 512,
+    do_lower_case: true,
+    pad_token: '[PAD]',
+    unk_token: '[UNK]',
+    cls_token: '[CLS]',
+    sep_token: '[SEP]',
+    mask_token: '[MASK]',
   });
   await writeJson(path.join(dir, 'tokenizer.json'), tokenizerJson(vocab));
   // Prefix rules travel with the model; the tiny model uses E5's so tests run that code path.
   // Its vocabulary is the corpus's words: it knows no other language.
-  await writeJson(path.join(dir, 'embedding.json'), { queryPrefix: 'query: ', passagePrefix: 'passage: ', multilingual: false });
+  await writeJson(path.join(dir, 'embedding.json'), {
+    queryPrefix: 'query: ',
+    passagePrefix: 'passage: ',
+    multilingual: false,
+  });
   return { vocabulary: vocab.length, dimensions: dims };
 }
 
@@ -124,20 +167,41 @@ async function writeJson(file: string, value: unknown): Promise<void> {
 
 function tokenizerJson(vocab: string[]) {
   const ids = Object.fromEntries(vocab.map((p, i) => [p, i]));
-  const special = (content: string) => ({ id: ids[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (content: string) => ({
+    id: ids[content],
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   return {
     version: '1.0',
     truncation: { direction: 'Right', max_length: 512, strategy: 'LongestFirst', stride: 0 },
     padding: null,
     added_tokens: SPECIAL.map(special),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: false, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: false,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
-        { SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '[SEP]', type_id: 1 } },
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
       ],
       special_tokens: {
         '[CLS]': { id: '[CLS]', ids: [ids['[CLS]']], tokens: ['[CLS]'] },
@@ -145,7 +209,13 @@ function tokenizerJson(vocab: string[]) {
       },
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: ids },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: ids,
+    },
   };
 }
 
@@ -164,11 +234,26 @@ class Proto {
     } while (v > 0n);
     this.parts.push(Buffer.from(bytes));
   }
-  int(field: number, value: number | bigint): this { this.varint((field << 3) | 0); this.varint(value); return this; }
-  bytes(field: number, value: Buffer | Uint8Array): this { this.varint((field << 3) | 2); this.varint(value.length); this.parts.push(Buffer.from(value)); return this; }
-  string(field: number, value: string): this { return this.bytes(field, Buffer.from(value, 'utf8')); }
-  message(field: number, value: Proto): this { return this.bytes(field, value.build()); }
-  build(): Buffer { return Buffer.concat(this.parts); }
+  int(field: number, value: number | bigint): this {
+    this.varint((field << 3) | 0);
+    this.varint(value);
+    return this;
+  }
+  bytes(field: number, value: Buffer | Uint8Array): this {
+    this.varint((field << 3) | 2);
+    this.varint(value.length);
+    this.parts.push(Buffer.from(value));
+    return this;
+  }
+  string(field: number, value: string): this {
+    return this.bytes(field, Buffer.from(value, 'utf8'));
+  }
+  message(field: number, value: Proto): this {
+    return this.bytes(field, value.build());
+  }
+  build(): Buffer {
+    return Buffer.concat(this.parts);
+  }
 }
 
 const FLOAT = 1;
@@ -183,7 +268,8 @@ function tensor(name: string, dims: number[], dataType: number, raw: Uint8Array)
 
 function valueInfo(name: string, elemType: number, dims: Array<number | string>): Proto {
   const shape = new Proto();
-  for (const d of dims) shape.message(1, typeof d === 'number' ? new Proto().int(1, d) : new Proto().string(2, d));
+  for (const d of dims)
+    shape.message(1, typeof d === 'number' ? new Proto().int(1, d) : new Proto().string(2, d));
   const tensorType = new Proto().int(1, elemType).message(2, shape);
   return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
 }
@@ -210,7 +296,13 @@ interface EncoderShape {
   readonly quantized: boolean;
 }
 
-function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeTable: Float32Array, shape: EncoderShape): Buffer {
+function encodeModel(
+  vocabSize: number,
+  dims: number,
+  table: Float32Array,
+  typeTable: Float32Array,
+  shape: EncoderShape,
+): Buffer {
   const axes = new BigInt64Array([2n]);
   const graph = new Proto()
     .message(1, node('Gather', ['word_embeddings', 'input_ids'], ['tok']))
@@ -218,7 +310,10 @@ function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeT
     .message(1, node('Add', ['tok', 'typ'], ['summed']))
     .message(1, node('Cast', ['attention_mask'], ['mask_f'], [castToFloat()]))
     .message(1, node('Unsqueeze', ['mask_f', 'unsqueeze_axes'], ['mask_3d']))
-    .message(1, node('Mul', ['summed', 'mask_3d'], [shape.layers > 0 ? 'embedded' : 'last_hidden_state']));
+    .message(
+      1,
+      node('Mul', ['summed', 'mask_3d'], [shape.layers > 0 ? 'embedded' : 'last_hidden_state']),
+    );
   if (shape.layers > 0) encoderLayers(graph, dims, shape);
   graph
     .string(2, 'belegbot-tiny')
@@ -229,13 +324,16 @@ function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeT
     .message(11, valueInfo('attention_mask', INT64, ['batch', 'sequence']))
     .message(11, valueInfo('token_type_ids', INT64, ['batch', 'sequence']))
     .message(12, valueInfo('last_hidden_state', FLOAT, ['batch', 'sequence', dims]));
-  return new Proto()
-    .int(1, 8) // ir_version
-    .string(2, 'belegbot')
-    .message(7, graph)
-    // LayerNormalization needs opset 17; the bag-of-words graph keeps the opset it was measured with.
-    .message(8, new Proto().string(1, '').int(2, shape.layers > 0 ? 17 : 13))
-    .build();
+  return (
+    new Proto()
+      .int(1, 8) // ir_version
+      .string(2, 'belegbot')
+      .message(7, graph)
+      // LayerNormalization needs opset 17; the bag-of-words graph keeps the opset it was measured
+      // with.
+      .message(8, new Proto().string(1, '').int(2, shape.layers > 0 ? 17 : 13))
+      .build()
+  );
 }
 
 /**
@@ -244,17 +342,38 @@ function encodeModel(vocabSize: number, dims: number, table: Float32Array, typeT
  * Position embeddings are left out: they cost an addition, not compute worth measuring. Weights
  * are small (±0.035) pseudo-random numbers from a fixed seed, so the file is reproducible.
  */
-function encoderLayers(graph: Proto, dims: number, { layers, heads, intermediate, quantized }: EncoderShape): void {
+function encoderLayers(
+  graph: Proto,
+  dims: number,
+  { layers, heads, intermediate, quantized }: EncoderShape,
+): void {
   const random = seededRandom(0x5eed);
   const weights = (name: string, shape: number[], fill?: number) => {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
     for (let i = 0; i < data.length; i++) data[i] = fill ?? (random() * 2 - 1) * 0.035;
     graph.message(5, tensor(name, shape, FLOAT, new Uint8Array(data.buffer)));
   };
-  const scalar = (name: string, value: number) => graph.message(5, tensor(name, [], FLOAT, new Uint8Array(new Float32Array([value]).buffer)));
-  const ints = (name: string, values: number[]) => graph.message(5, tensor(name, [values.length], INT64, new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer)));
-  const perm = (values: number[]) => { const a = new Proto().string(1, 'perm').int(20, 7); for (const v of values) a.int(8, v); return a; };
-  const op = (type: string, inputs: string[], output: string, attrs: Proto[] = []) => { graph.message(1, node(type, inputs, [output], attrs)); return output; };
+  const scalar = (name: string, value: number) =>
+    graph.message(5, tensor(name, [], FLOAT, new Uint8Array(new Float32Array([value]).buffer)));
+  const ints = (name: string, values: number[]) =>
+    graph.message(
+      5,
+      tensor(
+        name,
+        [values.length],
+        INT64,
+        new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer),
+      ),
+    );
+  const perm = (values: number[]) => {
+    const a = new Proto().string(1, 'perm').int(20, 7);
+    for (const v of values) a.int(8, v);
+    return a;
+  };
+  const op = (type: string, inputs: string[], output: string, attrs: Proto[] = []) => {
+    graph.message(1, node(type, inputs, [output], attrs));
+    return output;
+  };
   const layerNorm = (x: string, prefix: string) => {
     weights(`${prefix}_gamma`, [dims], 1);
     weights(`${prefix}_beta`, [dims], 0);
@@ -264,7 +383,11 @@ function encoderLayers(graph: Proto, dims: number, { layers, heads, intermediate
     weights(`${prefix}_b`, [to], 0);
     if (!quantized) {
       weights(`${prefix}_w`, [from, to]);
-      return op('Add', [op('MatMul', [x, `${prefix}_w`], `${prefix}_mm`), `${prefix}_b`], `${prefix}_out`);
+      return op(
+        'Add',
+        [op('MatMul', [x, `${prefix}_w`], `${prefix}_mm`), `${prefix}_b`],
+        `${prefix}_out`,
+      );
     }
     // int8 weights; the input is quantized per call (uint8, its own scale and zero point).
     const w = new Int8Array(from * to);
@@ -272,8 +395,15 @@ function encoderLayers(graph: Proto, dims: number, { layers, heads, intermediate
     graph.message(5, tensor(`${prefix}_wq`, [from, to], INT8, new Uint8Array(w.buffer)));
     graph.message(5, tensor(`${prefix}_wzp`, [], INT8, new Uint8Array(1)));
     scalar(`${prefix}_wscale`, 0.035 / 127);
-    graph.message(1, node('DynamicQuantizeLinear', [x], [`${prefix}_xq`, `${prefix}_xscale`, `${prefix}_xzp`]));
-    const product = op('MatMulInteger', [`${prefix}_xq`, `${prefix}_wq`, `${prefix}_xzp`, `${prefix}_wzp`], `${prefix}_mmi`);
+    graph.message(
+      1,
+      node('DynamicQuantizeLinear', [x], [`${prefix}_xq`, `${prefix}_xscale`, `${prefix}_xzp`]),
+    );
+    const product = op(
+      'MatMulInteger',
+      [`${prefix}_xq`, `${prefix}_wq`, `${prefix}_xzp`, `${prefix}_wzp`],
+      `${prefix}_mmi`,
+    );
     const floats = op('Cast', [product], `${prefix}_mmf`, [castToFloat()]);
     const scale = op('Mul', [`${prefix}_xscale`, `${prefix}_wscale`], `${prefix}_scale`);
     return op('Add', [op('Mul', [floats, scale], `${prefix}_mm`), `${prefix}_b`], `${prefix}_out`);
@@ -293,18 +423,53 @@ function encoderLayers(graph: Proto, dims: number, { layers, heads, intermediate
   let x = layerNorm('embedded', 'emb_ln');
   for (let l = 0; l < layers; l++) {
     const p = `l${l}`;
-    const split = (name: string, order: number[]) => op('Transpose', [op('Reshape', [dense(x, `${p}_${name}`, dims, dims), 'heads_shape'], `${p}_${name}_heads`)], `${p}_${name}_t`, [perm(order)]);
+    const split = (name: string, order: number[]) =>
+      op(
+        'Transpose',
+        [
+          op(
+            'Reshape',
+            [dense(x, `${p}_${name}`, dims, dims), 'heads_shape'],
+            `${p}_${name}_heads`,
+          ),
+        ],
+        `${p}_${name}_t`,
+        [perm(order)],
+      );
     const q = split('q', [0, 2, 1, 3]);
     const k = split('k', [0, 2, 3, 1]);
     const v = split('v', [0, 2, 1, 3]);
-    const scores = op('Add', [op('Mul', [op('MatMul', [q, k], `${p}_qk`), 'attention_scale'], `${p}_scaled`), maskBias], `${p}_scores`);
-    const probs = op('Softmax', [scores], `${p}_probs`, [new Proto().string(1, 'axis').int(20, 2).int(3, 3)]);
-    const context = op('Reshape', [op('Transpose', [op('MatMul', [probs, v], `${p}_ctx`)], `${p}_ctx_t`, [perm([0, 2, 1, 3])]), 'hidden_shape'], `${p}_context`);
-    const attended = layerNorm(op('Add', [x, dense(context, `${p}_o`, dims, dims)], `${p}_res1`), `${p}_ln1`);
+    const scores = op(
+      'Add',
+      [op('Mul', [op('MatMul', [q, k], `${p}_qk`), 'attention_scale'], `${p}_scaled`), maskBias],
+      `${p}_scores`,
+    );
+    const probs = op('Softmax', [scores], `${p}_probs`, [
+      new Proto().string(1, 'axis').int(20, 2).int(3, 3),
+    ]);
+    const context = op(
+      'Reshape',
+      [
+        op('Transpose', [op('MatMul', [probs, v], `${p}_ctx`)], `${p}_ctx_t`, [perm([0, 2, 1, 3])]),
+        'hidden_shape',
+      ],
+      `${p}_context`,
+    );
+    const attended = layerNorm(
+      op('Add', [x, dense(context, `${p}_o`, dims, dims)], `${p}_res1`),
+      `${p}_ln1`,
+    );
     const up = dense(attended, `${p}_up`, dims, intermediate);
     const erf = op('Erf', [op('Div', [up, 'sqrt2'], `${p}_scaled_up`)], `${p}_erf`);
-    const gelu = op('Mul', [op('Mul', [up, op('Add', [erf, 'one'], `${p}_erf1`)], `${p}_gelu2`), 'half'], `${p}_gelu`);
-    x = layerNorm(op('Add', [attended, dense(gelu, `${p}_down`, intermediate, dims)], `${p}_res2`), `${p}_ln2`);
+    const gelu = op(
+      'Mul',
+      [op('Mul', [up, op('Add', [erf, 'one'], `${p}_erf1`)], `${p}_gelu2`), 'half'],
+      `${p}_gelu`,
+    );
+    x = layerNorm(
+      op('Add', [attended, dense(gelu, `${p}_down`, intermediate, dims)], `${p}_res2`),
+      `${p}_ln2`,
+    );
   }
   op('Identity', [x], 'last_hidden_state');
 }

@@ -48,7 +48,10 @@ export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm'
 export const DEFAULT_MAX_ARTICLE_BYTES = 5_000_000;
 
 /** Read every article below `dir`. Bad files become warnings; nothing throws for one bad file. */
-export async function readCorpus(dir: string, options: IngestOptions = { maxBytes: DEFAULT_MAX_ARTICLE_BYTES }): Promise<{ articles: Article[]; warnings: IngestWarning[] }> {
+export async function readCorpus(
+  dir: string,
+  options: IngestOptions = { maxBytes: DEFAULT_MAX_ARTICLE_BYTES },
+): Promise<{ articles: Article[]; warnings: IngestWarning[] }> {
   const files = await listFiles(dir);
   const articles: Article[] = [];
   const warnings: IngestWarning[] = [];
@@ -58,12 +61,18 @@ export async function readCorpus(dir: string, options: IngestOptions = { maxByte
     const warn = (message: string) => warnings.push({ file, message });
     const ext = path.extname(file).toLowerCase();
     if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
-      warn(`skipped: unsupported file type "${ext || '(none)'}" (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`);
+      warn(
+        `skipped: unsupported file type "${ext || '(none)'}" (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`,
+      );
       continue;
     }
     try {
       const bytes = await readHead(path.join(dir, file), options.maxBytes);
-      const article = parseArticle(file, bytes.data, { ...options, truncated: bytes.truncated, onWarning: warn });
+      const article = parseArticle(file, bytes.data, {
+        ...options,
+        truncated: bytes.truncated,
+        onWarning: warn,
+      });
       const idOwner = seenIds.get(article.id);
       if (idOwner) {
         warn(`skipped: same id "${article.id}" as ${idOwner}; rename one of them`);
@@ -79,7 +88,10 @@ export async function readCorpus(dir: string, options: IngestOptions = { maxByte
       articles.push(article);
     } catch (error) {
       if (error instanceof InputError) warn(error.message);
-      else warn(`skipped: could not be read (${error instanceof Error ? error.message : String(error)})`);
+      else
+        warn(
+          `skipped: could not be read (${error instanceof Error ? error.message : String(error)})`,
+        );
     }
   }
   return { articles, warnings };
@@ -101,7 +113,10 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-async function readHead(file: string, maxBytes: number): Promise<{ data: Buffer; truncated: boolean }> {
+async function readHead(
+  file: string,
+  maxBytes: number,
+): Promise<{ data: Buffer; truncated: boolean }> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -126,12 +141,17 @@ export function parseArticle(file: string, bytes: Buffer, options: ParseOptions 
     // Cut at a character boundary: drop a trailing partial UTF-8 sequence.
     let end = data.length;
     let back = 0;
-    while (end > 0 && back < 4 && ((data[end - 1] ?? 0) & 0xc0) === 0x80) { end--; back++; }
+    while (end > 0 && back < 4 && ((data[end - 1] ?? 0) & 0xc0) === 0x80) {
+      end--;
+      back++;
+    }
     if (end > 0 && ((data[end - 1] ?? 0) & 0x80) !== 0) end--;
     data = data.subarray(0, end);
   }
-  if (data.length === 0 || data.toString('latin1').trim() === '') throw new InputError('skipped: empty file');
-  if (data.subarray(0, 8192).includes(0)) throw new InputError('skipped: binary file (contains NUL bytes), not a text article');
+  if (data.length === 0 || data.toString('latin1').trim() === '')
+    throw new InputError('skipped: empty file');
+  if (data.subarray(0, 8192).includes(0))
+    throw new InputError('skipped: binary file (contains NUL bytes), not a text article');
   let raw: string;
   try {
     raw = new TextDecoder('utf-8', { fatal: true }).decode(data);
@@ -142,7 +162,9 @@ export function parseArticle(file: string, bytes: Buffer, options: ParseOptions 
   if (options.truncated) {
     const cut = raw.lastIndexOf('\n\n');
     if (cut > raw.length / 2) raw = raw.slice(0, cut);
-    options.onWarning?.(`truncated: larger than the limit of ${bytes.length} bytes; only the first part is indexed`);
+    options.onWarning?.(
+      `truncated: larger than the limit of ${bytes.length} bytes; only the first part is indexed`,
+    );
   }
 
   const ext = path.extname(file).toLowerCase();
@@ -153,7 +175,8 @@ export function parseArticle(file: string, bytes: Buffer, options: ParseOptions 
 
   const cleaned = cleanBody(body, ext === '.md' || ext === '.markdown');
   const text = cleaned.text;
-  if (text.trim() === '') throw new InputError('skipped: no article text left after removing page boilerplate');
+  if (text.trim() === '')
+    throw new InputError('skipped: no article text left after removing page boilerplate');
   const derived = cleaned.derived;
   const fullMeta: ArticleMeta = {
     title: meta.title || derived.title || fallbackTitle(text),
@@ -164,7 +187,9 @@ export function parseArticle(file: string, bytes: Buffer, options: ParseOptions 
     ...pick('lang', meta.lang || guessLanguage(text)),
   };
   const id = file.replace(/\.[^./]+$/, '');
-  const hash = createHash('sha256').update(JSON.stringify([fullMeta, text])).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([fullMeta, text]))
+    .digest('hex');
   return { id, file, meta: fullMeta, text, hash };
 }
 
@@ -177,7 +202,10 @@ const META_KEYS = ['title', 'source', 'author', 'date', 'url', 'lang'] as const;
 function splitFrontMatter(raw: string): { meta: Partial<ArticleMeta>; body: string } {
   const m = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(raw);
   if (!m) {
-    if (/^---[ \t]*\n/.test(raw)) throw new InputError('skipped: broken front matter (opening "---" without a closing "---" line)');
+    if (/^---[ \t]*\n/.test(raw))
+      throw new InputError(
+        'skipped: broken front matter (opening "---" without a closing "---" line)',
+      );
     return { meta: {}, body: raw };
   }
   let data: unknown;
@@ -188,7 +216,9 @@ function splitFrontMatter(raw: string): { meta: Partial<ArticleMeta>; body: stri
     throw new InputError(`skipped: broken front matter (${reason})`);
   }
   if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
-    throw new InputError('skipped: broken front matter (expected "key: value" lines such as "title: …")');
+    throw new InputError(
+      'skipped: broken front matter (expected "key: value" lines such as "title: …")',
+    );
   }
   const meta: Partial<ArticleMeta> = {};
   for (const key of META_KEYS) {
@@ -200,22 +230,44 @@ function splitFrontMatter(raw: string): { meta: Partial<ArticleMeta>; body: stri
   return { meta, body: raw.slice(m[0].length) };
 }
 
-const BLOCK_TAGS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'TD', 'FIGCAPTION', 'DT', 'DD']);
+const BLOCK_TAGS = new Set([
+  'P',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'LI',
+  'BLOCKQUOTE',
+  'PRE',
+  'TD',
+  'FIGCAPTION',
+  'DT',
+  'DD',
+]);
 
 function extractHtml(raw: string): { meta: Partial<ArticleMeta>; body: string } {
   const { document } = parseHTML(raw);
-  const metaContent = (selector: string) => document.querySelector(selector)?.getAttribute('content')?.trim() || undefined;
+  const metaContent = (selector: string) =>
+    document.querySelector(selector)?.getAttribute('content')?.trim() || undefined;
   const meta: Partial<ArticleMeta> = {
     title: metaContent('meta[property="og:title"]'),
     source: metaContent('meta[property="og:site_name"]'),
     author: metaContent('meta[name="author"]'),
-    date: metaContent('meta[property="article:published_time"]') ?? jsonLdDate(document) ?? metaContent('meta[name="date"]'),
-    url: document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() || metaContent('meta[property="og:url"]'),
+    date:
+      metaContent('meta[property="article:published_time"]') ??
+      jsonLdDate(document) ??
+      metaContent('meta[name="date"]'),
+    url:
+      document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() ||
+      metaContent('meta[property="og:url"]'),
     lang: document.documentElement?.getAttribute('lang')?.slice(0, 2) || undefined,
   };
   // Readability mutates the document; it is ours to throw away.
   const parsed = new Readability(document as unknown as Document).parse();
-  if (!parsed?.content) throw new InputError('skipped: no readable article text found in the HTML page');
+  if (!parsed?.content)
+    throw new InputError('skipped: no readable article text found in the HTML page');
   meta.title ||= parsed.title?.trim() || undefined;
   meta.author ||= parsed.byline?.replace(/^(von|by)\s*:?\s*/i, '').trim() || undefined;
   meta.source ||= parsed.siteName?.trim() || undefined;
@@ -238,8 +290,34 @@ function extractHtml(raw: string): { meta: Partial<ArticleMeta>; body: string } 
   return { meta, body: blocks.join('\n\n') };
 }
 
-const MONTHS = ['januar', 'februar', 'märz', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'dezember'];
-const MONTHS_EN = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'januar',
+  'februar',
+  'märz',
+  'april',
+  'mai',
+  'juni',
+  'juli',
+  'august',
+  'september',
+  'oktober',
+  'november',
+  'dezember',
+];
+const MONTHS_EN = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const DATE_LINE = new RegExp(
   `^(?:\\d{1,2}\\.\\s*(?:${MONTHS.join('|')})\\s+\\d{4}|\\d{1,2}\\.\\d{1,2}\\.\\d{4}|\\d{4}-\\d{2}-\\d{2}|(?:${MONTHS_EN.join('|')})\\s+\\d{1,2},\\s+\\d{4})(?:\\s*[,|–-]?\\s*\\d{1,2}[:.]\\d{2}(?:\\s*Uhr)?)?$`,
   'i',
@@ -255,7 +333,9 @@ export function normalizeDate(value: string): string | undefined {
   const pad = (n: number) => String(n).padStart(2, '0');
   const day = (y: number, m: number, d: number) => {
     const t = new Date(Date.UTC(y, m - 1, d));
-    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d ? `${String(y).padStart(4, '0')}-${pad(m)}-${pad(d)}` : undefined;
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
+      ? `${String(y).padStart(4, '0')}-${pad(m)}-${pad(d)}`
+      : undefined;
   };
   const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
   if (iso) return day(Number(iso[1]), Number(iso[2]), Number(iso[3]));
@@ -274,8 +354,13 @@ export function normalizeDate(value: string): string | undefined {
   return undefined;
 }
 
-/** datePublished of the page's JSON-LD (schema.org NewsArticle and the like), also inside @graph or a list. */
-function jsonLdDate(document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> }): string | undefined {
+/**
+ * datePublished of the page's JSON-LD (schema.org NewsArticle and the like), also inside @graph or
+ * a list.
+ */
+function jsonLdDate(document: {
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
+}): string | undefined {
   const found: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) for (const n of node) visit(n);
@@ -285,7 +370,9 @@ function jsonLdDate(document: { querySelectorAll(selector: string): ArrayLike<{ 
       if (o['@graph']) visit(o['@graph']);
     }
   };
-  for (const script of Array.from(document.querySelectorAll('script[type="application/ld+json"]'))) {
+  for (const script of Array.from(
+    document.querySelectorAll('script[type="application/ld+json"]'),
+  )) {
     try {
       visit(JSON.parse(script.textContent ?? ''));
     } catch {
@@ -299,19 +386,27 @@ const SKIP_LINK = /^(?:\d+\.\s*)?(?:(?:zum|zur|zu)\s.+\s(?:springen|wechseln)|sk
 const SOURCE_IN_SKIP_LINK = /Angeboten\s+(?:der|des|von)\s+(.+?)\s+springen$/i;
 const SECTION_SKIP = /^Den nächsten Abschnitt .+ überspringen$/i;
 const TIMESTAMP = /^\d{1,2}:\d{2}(?::\d{2})?$/;
-const VIDEO_NOTICE = /browser does not support the video|Browser unterstützt (?:das|kein) Video|^Video abspielen$|^Zum Video$/i;
+const VIDEO_NOTICE =
+  /browser does not support the video|Browser unterstützt (?:das|kein) Video|^Video abspielen$|^Zum Video$/i;
 const CAPTION = /(?:^|\S)(?:Bild|Foto|Fotos|Quelle|Image|Photo):\s/;
-const NAV_LABELS = /^(?:Top-Thema|Weitere Themen|Mehr zum Thema|Mehr zu diesem Thema|Anzeige|Werbung|Teilen|Drucken|Artikel teilen|Lesen Sie auch:?|Auch interessant:?|Das könnte Sie auch interessieren:?|Advertisement)$/i;
+const NAV_LABELS =
+  /^(?:Top-Thema|Weitere Themen|Mehr zum Thema|Mehr zu diesem Thema|Anzeige|Werbung|Teilen|Drucken|Artikel teilen|Lesen Sie auch:?|Auch interessant:?|Das könnte Sie auch interessieren:?|Advertisement)$/i;
 const BYLINE = /^(?:Von|By)\s*:?\s+(.{1,80})$/i;
 const TERMINAL = /[.!?:;"“”»«'’)]$/;
 
-interface Line { text: string; blank: boolean }
+interface Line {
+  text: string;
+  blank: boolean;
+}
 
 /**
  * Remove boilerplate lines and read the header. Only whole lines are dropped and kept lines are
  * only trimmed, so every sentence of the result appears in the source file as it is.
  */
-export function cleanBody(body: string, markdown = false): { text: string; derived: Partial<ArticleMeta> } {
+export function cleanBody(
+  body: string,
+  markdown = false,
+): { text: string; derived: Partial<ArticleMeta> } {
   const derived: Partial<ArticleMeta> = {};
   const kept: Line[] = [];
   const lastContent = () => {
@@ -327,23 +422,38 @@ export function cleanBody(body: string, markdown = false): { text: string; deriv
   let lines = body.split('\n').map((l) => l.trim());
   if (markdown) lines = lines.map((l) => l.replace(/^#{1,6}\s+/, ''));
   for (const text of lines) {
-    if (text === '') { kept.push({ text, blank: true }); continue; }
+    if (text === '') {
+      kept.push({ text, blank: true });
+      continue;
+    }
     if (SKIP_LINK.test(text)) {
       const src = SOURCE_IN_SKIP_LINK.exec(text);
       if (src) derived.source ??= src[1];
       continue;
     }
     if (SECTION_SKIP.test(text) || NAV_LABELS.test(text) || VIDEO_NOTICE.test(text)) continue;
-    if (TIMESTAMP.test(text)) { dropLastIf(isLabel); continue; } // a video's title sits above its duration
-    if (CAPTION.test(text) && !/[.!?]["“”»«]?$/.test(text)) { dropLastIf((t) => isLabel(t) && t.includes(' | ')); continue; }
+    if (TIMESTAMP.test(text)) {
+      dropLastIf(isLabel);
+      continue;
+    } // a video's title sits above its duration
+    if (CAPTION.test(text) && !/[.!?]["“”»«]?$/.test(text)) {
+      dropLastIf((t) => isLabel(t) && t.includes(' | '));
+      continue;
+    }
     const byline = BYLINE.exec(text);
-    if (byline && lastContent() === -1) { derived.author = byline[1]?.trim(); continue; }
+    if (byline && lastContent() === -1) {
+      derived.author = byline[1]?.trim();
+      continue;
+    }
     kept.push({ text, blank: false });
   }
   readHeader(kept, derived);
   const out: string[] = [];
   for (const line of kept) {
-    if (line.blank) { if (out.length > 0 && out[out.length - 1] !== '') out.push(''); continue; }
+    if (line.blank) {
+      if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+      continue;
+    }
     out.push(line.text);
   }
   while (out[out.length - 1] === '') out.pop();
@@ -352,7 +462,10 @@ export function cleanBody(body: string, markdown = false): { text: string; deriv
 
 /** A dated header ("Title / Author aus Ort / 13. September 2023") becomes metadata, not body. */
 function readHeader(kept: Line[], derived: Partial<ArticleMeta>): void {
-  const content = kept.map((l, i) => ({ ...l, i })).filter((l) => !l.blank).slice(0, 6);
+  const content = kept
+    .map((l, i) => ({ ...l, i }))
+    .filter((l) => !l.blank)
+    .slice(0, 6);
   const dateAt = content.findIndex((l) => DATE_LINE.test(l.text));
   if (dateAt < 0) return;
   const dateLine = content[dateAt];
@@ -360,13 +473,16 @@ function readHeader(kept: Line[], derived: Partial<ArticleMeta>): void {
   derived.date = normalizeDate(dateLine.text);
   let titleAt = dateAt - 1;
   const authorLine = content[dateAt - 1];
-  const author = authorLine && /^(?:Von:?\s+)?((?:\p{Lu}[\p{L}'-]*\s?){1,4})(?:\s+(?:aus|in)\s+.+)?$/u.exec(authorLine.text);
+  const author =
+    authorLine &&
+    /^(?:Von:?\s+)?((?:\p{Lu}[\p{L}'-]*\s?){1,4})(?:\s+(?:aus|in)\s+.+)?$/u.exec(authorLine.text);
   if (author && authorLine.text.length <= 60) {
     derived.author ??= author[1]?.trim();
     titleAt = dateAt - 2;
   }
   const titleLine = content[titleAt];
-  if (titleLine && titleLine.text.split(/\s+/).length >= 2 && !/[.]$/.test(titleLine.text)) derived.title = titleLine.text;
+  if (titleLine && titleLine.text.split(/\s+/).length >= 2 && !/[.]$/.test(titleLine.text))
+    derived.title = titleLine.text;
   kept.splice(0, dateLine.i + 1);
 }
 
@@ -390,5 +506,31 @@ function guessLanguage(text: string): string {
   return de >= en ? 'de' : 'en';
 }
 
-const GERMAN_MARKERS = new Set(['der', 'die', 'das', 'und', 'ist', 'nicht', 'mit', 'sich', 'auf', 'für', 'auch', 'dem', 'den']);
-const ENGLISH_MARKERS = new Set(['the', 'and', 'is', 'not', 'with', 'for', 'that', 'this', 'of', 'are', 'was']);
+const GERMAN_MARKERS = new Set([
+  'der',
+  'die',
+  'das',
+  'und',
+  'ist',
+  'nicht',
+  'mit',
+  'sich',
+  'auf',
+  'für',
+  'auch',
+  'dem',
+  'den',
+]);
+const ENGLISH_MARKERS = new Set([
+  'the',
+  'and',
+  'is',
+  'not',
+  'with',
+  'for',
+  'that',
+  'this',
+  'of',
+  'are',
+  'was',
+]);

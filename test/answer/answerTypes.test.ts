@@ -4,24 +4,55 @@ import { stem, tokenize } from '../../src/text.js';
 
 describe('expectedAnswer', () => {
   it('reads counts and measures, German and English, also after a preposition', () => {
-    for (const q of ['Wie viele Panzer hat Russland verloren?', 'Wieviel kostet das?', 'Wie groß ist die Fläche des Central Parks?', 'Wie hoch ist der Turm?', 'Wie oft treffen sie sich?', 'How many tanks were lost?']) {
+    for (const q of [
+      'Wie viele Panzer hat Russland verloren?',
+      'Wieviel kostet das?',
+      'Wie groß ist die Fläche des Central Parks?',
+      'Wie hoch ist der Turm?',
+      'Wie oft treffen sie sich?',
+      'How many tanks were lost?',
+    ]) {
       expect(expectedAnswer(q), q).toBe('count');
     }
   });
 
   it('reads times: wann at the start, seit/bis wann, in welchem Jahr', () => {
-    for (const q of ['Wann wurde der Turm gebaut?', 'Seit wann gehört Guam zu den USA?', 'In welchem Jahr starb er?', 'Welches Jahr war das?', 'When did it start?']) expect(expectedAnswer(q), q).toBe('time');
+    for (const q of [
+      'Wann wurde der Turm gebaut?',
+      'Seit wann gehört Guam zu den USA?',
+      'In welchem Jahr starb er?',
+      'Welches Jahr war das?',
+      'When did it start?',
+    ])
+      expect(expectedAnswer(q), q).toBe('time');
   });
 
   it('says nothing for other questions, and does not mistake a word that only begins like one', () => {
-    for (const q of ['Wer ist der Präsident?', 'Warum lehnten sie ab?', 'Was ist Zensur?', 'Wie großzügig war die Spende?']) expect(expectedAnswer(q), q).toBeNull();
+    for (const q of [
+      'Wer ist der Präsident?',
+      'Warum lehnten sie ab?',
+      'Was ist Zensur?',
+      'Wie großzügig war die Spende?',
+    ])
+      expect(expectedAnswer(q), q).toBeNull();
   });
 });
 
 describe('typeEvidence', () => {
-  const evidence = (type: Parameters<typeof expectedAnswer>[0] extends string ? ReturnType<typeof expectedAnswer> : never, sentence: string, wanted: string[] = []) => {
+  const evidence = (
+    type: Parameters<typeof expectedAnswer>[0] extends string
+      ? ReturnType<typeof expectedAnswer>
+      : never,
+    sentence: string,
+    wanted: string[] = [],
+  ) => {
     const tokens = tokenize(sentence);
-    return typeEvidence(type, tokens, tokens.map((t) => stem(t.text)), new Set(wanted.map((w) => stem(w.toLowerCase()))));
+    return typeEvidence(
+      type,
+      tokens,
+      tokens.map((t) => stem(t.text)),
+      new Set(wanted.map((w) => stem(w.toLowerCase()))),
+    );
   };
 
   it('a number before a word asked about is plain, any number holds, none is missing', () => {

@@ -38,17 +38,40 @@ describe('states a text names', () => {
   });
 
   it('ordinary words are not states', () => {
-    expect(states('Wie viele Panzer hat die Armee verloren? Die Botschaft bleibt geschlossen, der Roman auch.')).toEqual([]);
-    // Words of the German thesaurus that began like a state's name before those forms were made whole words.
-    expect(states('pragmatisch Pragmatismus Polenta Indienststellung Addison Athene Ammann wienern')).toEqual([]);
-    expect(states('Prag Prager Polen Polens Indien Athen Wien')).toEqual(['AT', 'CZ', 'GR', 'IN', 'PL']);
+    expect(
+      states(
+        'Wie viele Panzer hat die Armee verloren? Die Botschaft bleibt geschlossen, der Roman auch.',
+      ),
+    ).toEqual([]);
+    // Words of the German thesaurus that began like a state's name before those forms were made
+    // whole words.
+    expect(
+      states('pragmatisch Pragmatismus Polenta Indienststellung Addison Athene Ammann wienern'),
+    ).toEqual([]);
+    expect(states('Prag Prager Polen Polens Indien Athen Wien')).toEqual([
+      'AT',
+      'CZ',
+      'GR',
+      'IN',
+      'PL',
+    ]);
     expect(states('Rabatt Kongress Dominikaner Liberale Kolumbus')).toEqual([]);
-    expect(states('Rabat, der Kongo, die Dominikanische Republik, Liberia und Kolumbien')).toEqual(['CD', 'CO', 'DO', 'LR', 'MA']);
+    expect(states('Rabat, der Kongo, die Dominikanische Republik, Liberia und Kolumbien')).toEqual([
+      'CD',
+      'CO',
+      'DO',
+      'LR',
+      'MA',
+    ]);
   });
 
   it('a question asks about the states it names, not about the source of a figure', () => {
-    expect(asked('Wie viele Panzer hat Russland laut ukrainischem Generalstab verloren?')).toEqual(['RU']);
-    expect(asked('Wie viele Luftabwehrsysteme verlor Russland nach ukrainischen Angaben?')).toEqual(['RU']);
+    expect(asked('Wie viele Panzer hat Russland laut ukrainischem Generalstab verloren?')).toEqual([
+      'RU',
+    ]);
+    expect(asked('Wie viele Luftabwehrsysteme verlor Russland nach ukrainischen Angaben?')).toEqual(
+      ['RU'],
+    );
     expect(asked('Wie viele Drohnen hat die Ukraine abgeschossen?')).toEqual(['UA']);
     expect(asked('Welche Waffen hat Südkorea an die Ukraine geliefert?')).toEqual(['KR', 'UA']);
   });

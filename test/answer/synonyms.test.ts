@@ -1,7 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { DEFAULT_SYNONYMS, THESAURUS_SOURCE, loadSynonyms, openSynonyms, readStemSets, readThesaurus, synonymsFromSets, thesaurusStemSets } from '../../src/answer/synonyms.js';
+import {
+  DEFAULT_SYNONYMS,
+  THESAURUS_SOURCE,
+  loadSynonyms,
+  openSynonyms,
+  readStemSets,
+  readThesaurus,
+  synonymsFromSets,
+  thesaurusStemSets,
+} from '../../src/answer/synonyms.js';
 import { tempDir } from '../helpers.js';
 
 describe('thesaurusStemSets', () => {
@@ -23,7 +32,11 @@ describe('thesaurusStemSets', () => {
 
 describe('synonymsFromSets', () => {
   it('returns every stem sharing a set, never the stem itself', () => {
-    const s = synonymsFromSets([['a1', 'b1', 'c1'], ['a1', 'd1'], ['x1', 'y1']]);
+    const s = synonymsFromSets([
+      ['a1', 'b1', 'c1'],
+      ['a1', 'd1'],
+      ['x1', 'y1'],
+    ]);
     expect([...s.of('a1')].sort()).toEqual(['b1', 'c1', 'd1']);
     expect([...s.of('y1')]).toEqual(['x1']);
     expect(s.of('unknown').size).toBe(0);
@@ -51,6 +64,8 @@ describe('bundled synonyms', () => {
   it('a missing or unreadable SYNONYMS_FILE is a configuration error naming the fix; off means none', () => {
     expect(openSynonyms(null)).toBeNull();
     expect(() => openSynonyms(path.join(tempDir(), 'nope.txt.gz'))).toThrow(ConfigError);
-    expect(() => openSynonyms(path.join(tempDir(), 'nope.txt.gz'))).toThrow(/SYNONYMS_FILE.*build-synonyms.*off/);
+    expect(() => openSynonyms(path.join(tempDir(), 'nope.txt.gz'))).toThrow(
+      /SYNONYMS_FILE.*build-synonyms.*off/,
+    );
   });
 });
