@@ -393,7 +393,7 @@ async function main(): Promise<void> {
     } else {
       await createTransformersEmbedder({ modelId: model }); // fails here, with the reason, rather than in a child
     }
-    const results: Record<string, unknown>[] = [];
+    const results: SizeReport[] = [];
     for (const size of SIZES) {
       const corpus = path.join(tmp, `corpus-${size}`);
       if (size === 'real') cpSync(path.join(ROOT, 'corpus'), corpus, { recursive: true });
@@ -412,7 +412,7 @@ async function main(): Promise<void> {
       // Big corpora are indexed once (minutes); small ones `--repeat` times, reporting the median
       // run.
       const runs = Number(size) >= 10_000 ? 1 : REPEAT;
-      const indexRuns: Array<Record<string, unknown>> = [];
+      const indexRuns: IndexRun[] = [];
       let data = '';
       for (let r = 0; r < runs; r++) {
         data = path.join(tmp, `data-${size}-${r}`);
@@ -429,14 +429,16 @@ async function main(): Promise<void> {
               '--model',
               model,
             ])
-          ).json,
+          ).json as unknown as IndexRun,
         );
         if (r < runs - 1) rmSync(data, { recursive: true, force: true });
       }
-      const byTotal = [...indexRuns].sort((a, b) => Number(a.seconds) - Number(b.seconds));
-      const indexing = byTotal[Math.floor(byTotal.length / 2)] ?? {};
+      const byTotal = [...indexRuns].sort((a, b) => a.seconds - b.seconds);
+      const indexing = byTotal[Math.floor(byTotal.length / 2)];
+      if (!indexing) throw new Error(`indexing ${size} reported nothing`);
       log(`serving ${size} …`);
-      const serving = (await runChild(['--child', 'serve', '--data', data, '--model', model])).json;
+      const serving = (await runChild(['--child', 'serve', '--data', data, '--model', model]))
+        .json as unknown as ServeReport;
       const cold = median(Array.from({ length: REPEAT }, () => coldStartMs(data, model)));
       results.push({
         size,
@@ -472,11 +474,54 @@ async function main(): Promise<void> {
   }
 }
 
+/** What an index child reports (the `--child index` JSON). */
+interface IndexRun {
+  articles: number;
+  chunks: number;
+  seconds: number;
+  timings: Record<string, number>;
+  sentencesEmbedded: number;
+  chunksPerSecond: Record<string, number>;
+  peakRssMb: number;
+}
+
+type Percentiles = Record<'p50' | 'p95' | 'p99', number>;
+
+/** What a serve child reports (the `--child serve` JSON). */
+interface ServeReport {
+  indexMb: number;
+  retrievalOnlyMs: Percentiles;
+  fullAnswerNoModelMs: Percentiles;
+  fullAnswerWithModelMs: Percentiles;
+  answersPerSecond: Record<'c1' | 'c4' | 'c16', number>;
+  servingPeakRssMb: number;
+  hnsw: {
+    vectors: number;
+    exactMsPerQuery: number;
+    rows: Array<{
+      ef: number;
+      recallAt10: number;
+      recallAt10Tolerant: number;
+      msPerQuery: number;
+      speedup: number;
+    }>;
+  };
+}
+
+interface SizeReport {
+  size: string;
+  synthetic: boolean;
+  indexing: IndexRun;
+  indexRuns: number;
+  serving: ServeReport;
+  coldStartMs: number;
+}
+
 function printReport(r: {
   date: string;
-  machine: Record<string, unknown>;
+  machine: { cores: number; cpu: string; memoryGb: number; node: string; platform: string };
   model: string;
-  sizes: Record<string, unknown>[];
+  sizes: SizeReport[];
   bot: Record<string, number>;
   benchSeconds: number;
 }): void {
@@ -490,19 +535,10 @@ function printReport(r: {
   );
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of r.sizes) {
-    const i = s.indexing as {
-      articles: number;
-      chunks: number;
-      seconds: number;
-      timings: Record<string, number>;
-      sentencesEmbedded: number;
-      chunksPerSecond: Record<string, number>;
-      peakRssMb: number;
-    };
-    const v = s.serving as { indexMb: number };
+    const i = s.indexing;
     const sentences = `${round(i.timings.sentences ?? 0)} (${i.sentencesEmbedded})`;
     out.push(
-      `| ${s.size}${s.synthetic ? ' (synthetic)' : ''} | ${i.articles} | ${i.chunks} | ${i.seconds} | ${i.chunksPerSecond.ingestChunk} | ${i.chunksPerSecond.embed} | ${i.chunksPerSecond.sqlite} | ${sentences} | ${i.chunksPerSecond.hnsw} | ${i.peakRssMb} | ${v.indexMb} |`,
+      `| ${s.size}${s.synthetic ? ' (synthetic)' : ''} | ${i.articles} | ${i.chunks} | ${i.seconds} | ${i.chunksPerSecond.ingestChunk} | ${i.chunksPerSecond.embed} | ${i.chunksPerSecond.sqlite} | ${sentences} | ${i.chunksPerSecond.hnsw} | ${i.peakRssMb} | ${s.serving.indexMb} |`,
     );
   }
   out.push('');
@@ -510,15 +546,9 @@ function printReport(r: {
     '| corpus | retrieval p50/p95/p99 ms | answer, no model p50/p95/p99 ms | answer, with model p50/p95/p99 ms | answers/s c1/c4/c16 | serving peak RSS MB | cold start ms |',
   );
   out.push('| --- | --- | --- | --- | --- | --- | --- |');
-  const p = (x: Record<string, number>) => `${x.p50} / ${x.p95} / ${x.p99}`;
+  const p = (x: Percentiles) => `${x.p50} / ${x.p95} / ${x.p99}`;
   for (const s of r.sizes) {
-    const v = s.serving as {
-      retrievalOnlyMs: Record<string, number>;
-      fullAnswerNoModelMs: Record<string, number>;
-      fullAnswerWithModelMs: Record<string, number>;
-      answersPerSecond: Record<string, number>;
-      servingPeakRssMb: number;
-    };
+    const v = s.serving;
     out.push(
       `| ${s.size} | ${p(v.retrievalOnlyMs)} | ${p(v.fullAnswerNoModelMs)} | ${p(v.fullAnswerWithModelMs)} | ${v.answersPerSecond.c1} / ${v.answersPerSecond.c4} / ${v.answersPerSecond.c16} | ${v.servingPeakRssMb} | ${s.coldStartMs} |`,
     );
@@ -529,21 +559,7 @@ function printReport(r: {
   );
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of r.sizes) {
-    const h = (
-      s.serving as {
-        hnsw: {
-          vectors: number;
-          exactMsPerQuery: number;
-          rows: Array<{
-            ef: number;
-            recallAt10: number;
-            recallAt10Tolerant: number;
-            msPerQuery: number;
-            speedup: number;
-          }>;
-        };
-      }
-    ).hnsw;
+    const h = s.serving.hnsw;
     for (const row of h.rows)
       out.push(
         `| ${s.size} | ${h.vectors} | ${h.exactMsPerQuery} | ${row.ef}${row.ef === DEFAULT_HNSW.ef ? ' (default)' : ''} | ${row.recallAt10} | ${row.recallAt10Tolerant} | ${row.msPerQuery} | ${row.speedup}× |`,

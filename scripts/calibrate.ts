@@ -84,12 +84,12 @@ const THRESHOLDS = Array.from({ length: 61 }, (_, i) => Math.round((0.2 + i * 0.
 try {
   const questionsOf = readSets(sets);
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
-  const runs: Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }> = [];
+  type Runs = Array<{ questions: EvalQuestion[]; answers: EvalAnswer[] }>;
   let chosen: {
     denseWeight: number | null;
     sentenceDenseWeight: number | null;
     quoteAt1: number;
-    runs: typeof runs;
+    runs: Runs;
   } | null = null;
   let usedModel: string | null = null;
   const corpora = [...new Set(sets.map((s) => s.corpus))];
@@ -110,7 +110,7 @@ try {
         ? DENSE_GRID.map(([, sentence]) => [null, sentence])
         : DENSE_GRID;
   for (const [denseWeight, sentenceDense] of grid) {
-    const these: typeof runs = [];
+    const these: Runs = [];
     for (const { env, sets: here } of envs) {
       const engine = createEngine({
         dataDir: mode === 'lexical' ? env.lexicalDir : env.denseDir,

@@ -278,7 +278,7 @@ export function timeScope(question: string, now: Date): TimeScope | null {
     for (const m of question.matchAll(rule.re)) {
       const [a, b] = [m.index, m.index + m[0].length];
       if (taken(a, b)) continue;
-      const w = rule.window(m as RegExpExecArray, today);
+      const w = rule.window(m, today);
       if (!w) {
         // Not a calendar day ("31.02.2023"): no window, and its year is no window either.
         if (DATE_RULES.includes(rule)) seen.push([a, b]);
@@ -290,7 +290,7 @@ export function timeScope(question: string, now: Date): TimeScope | null {
       const range: [number, number] = [before ? a - before[0].length : a, b];
       seen.push(range);
       const found = since ? { from: w.from, to: today } : w;
-      const relative = RELATIVE_RULES.includes(rule) && !rule.prefers?.(m as RegExpExecArray);
+      const relative = RELATIVE_RULES.includes(rule) && !rule.prefers?.(m);
       if (relative) spans.push(range);
       else dates.push(range);
       kind = kind === 'restrict' || relative ? 'restrict' : 'prefer';

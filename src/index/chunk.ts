@@ -189,7 +189,7 @@ function isBoundary(para: string, punctAt: number, end: number): boolean {
   if (after === '') return true;
   const next = after[0] ?? '';
   // A sentence starts with a capital, a digit, or an opening quote/bracket.
-  if (!/[\p{Lu}\p{N}"“„»«'‘(\[–-]/u.test(next)) return false;
+  if (!/[\p{Lu}\p{N}"“„»«'‘([–-]/u.test(next)) return false;
   if (para[punctAt] !== '.' || para.slice(punctAt, end).startsWith('..')) return true;
   const before = /([\p{L}\p{N}]+)$/u.exec(para.slice(0, punctAt))?.[1] ?? '';
   if (before === '') return true;

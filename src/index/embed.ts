@@ -151,7 +151,7 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
 
   let extractor: Extractor;
   try {
-    extractor = (await pipeline('feature-extraction', modelId, {
+    extractor = await pipeline('feature-extraction', modelId, {
       dtype: options.dtype ?? 'q8',
       progress_callback: (event: {
         status: string;
@@ -166,7 +166,7 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
             total: event.total ?? 0,
           });
       },
-    })) as unknown as Extractor;
+    });
   } catch (error) {
     throw describeLoadFailure(modelId, local, error);
   }
@@ -180,7 +180,7 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
     const order = texts
       .map((_, i) => i)
       .sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
-    const out: number[][] = new Array(texts.length);
+    const out = new Array<number[]>(texts.length);
     for (let i = 0; i < order.length; i += batchSize) {
       const ids = order.slice(i, i + batchSize);
       const inputs = extractor.tokenizer(
@@ -243,7 +243,7 @@ function describeLoadFailure(modelId: string, local: boolean, error: unknown): M
   const reason = errorMessage(error);
   const unreachable =
     /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|getaddrinfo/i.test(
-      reason + String((error as { cause?: unknown })?.cause ?? ''),
+      reason + errorMessage((error as { cause?: unknown })?.cause ?? ''),
     );
   const offlineMissing = /local_files_only|allowRemoteModels|Could not locate file/i.test(reason);
   const what = local

@@ -18,7 +18,7 @@ const MAX_NAME = 80;
 export function safeArticleName(original: string): string {
   const name = original.normalize('NFC').trim();
   if (!name) throw new InputError('Der Dateiname fehlt. / The file has no name.');
-  if (/[/\\]|\.\.|[\u0000-\u001f\u007f]/u.test(name) || name.startsWith('.')) {
+  if (/[/\\]|\.\.|\p{Cc}/u.test(name) || name.startsWith('.')) {
     throw new InputError(
       `Dateiname abgelehnt: „${name.slice(0, 60)}“ enthält Pfadangaben oder Steuerzeichen. / File name refused: it contains path parts or control characters.`,
     );

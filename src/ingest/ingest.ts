@@ -224,7 +224,13 @@ function splitFrontMatter(raw: string): { meta: Partial<ArticleMeta>; body: stri
   for (const key of META_KEYS) {
     const value = (data as Record<string, unknown> | null)?.[key];
     if (value === undefined || value === null || value === '') continue;
-    meta[key] = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).trim();
+    if (value instanceof Date) meta[key] = value.toISOString().slice(0, 10);
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      meta[key] = String(value).trim();
+    else
+      throw new InputError(
+        `skipped: broken front matter ("${key}" must be one line of text, not a list or a mapping)`,
+      );
   }
   if (meta.date) meta.date = normalizeDate(meta.date); // a date that is none is left out, not kept as text
   return { meta, body: raw.slice(m[0].length) };
@@ -265,7 +271,7 @@ function extractHtml(raw: string): { meta: Partial<ArticleMeta>; body: string } 
     lang: document.documentElement?.getAttribute('lang')?.slice(0, 2) || undefined,
   };
   // Readability mutates the document; it is ours to throw away.
-  const parsed = new Readability(document as unknown as Document).parse();
+  const parsed = new Readability(document).parse();
   if (!parsed?.content)
     throw new InputError('skipped: no readable article text found in the HTML page');
   meta.title ||= parsed.title?.trim() || undefined;
@@ -282,7 +288,7 @@ function extractHtml(raw: string): { meta: Partial<ArticleMeta>; body: string } 
       } else walk(child);
     }
   };
-  walk(content.body as unknown as Element);
+  walk(content.body);
   if (blocks.length === 0) {
     const text = (content.body?.textContent ?? '').replace(/[ \t]+/g, ' ').trim();
     if (text) blocks.push(text);

@@ -107,6 +107,15 @@ describe('parseArticle', () => {
     expect(() => parseArticle('liste.md', Buffer.from('---\n- a\n- b\n---\nText.'))).toThrow(
       'skipped: broken front matter (expected "key: value" lines such as "title: …")',
     );
+    // A mapping would have become the title "[object Object]".
+    expect(() =>
+      parseArticle('karte.md', Buffer.from('---\ntitle:\n  de: Titel\n---\nText.')),
+    ).toThrow(
+      'skipped: broken front matter ("title" must be one line of text, not a list or a mapping)',
+    );
+    expect(parseArticle('zahl.md', Buffer.from('---\ntitle: 1984\n---\nText.')).meta.title).toBe(
+      '1984',
+    );
   });
 });
 
