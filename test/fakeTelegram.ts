@@ -156,7 +156,7 @@ export class FakeTelegram {
 
   /** Queue an update; returns it. `message` fields are filled with sane defaults. */
   pushUpdate(update: Omit<Update, 'update_id'>): Update {
-    const full = { update_id: this.nextUpdateId++, ...update } as Update;
+    const full = { update_id: this.nextUpdateId++, ...update };
     this.updates.push(full);
     for (const w of this.waiters.splice(0)) w();
     return full;
@@ -290,7 +290,7 @@ export class FakeTelegram {
         query: opts.query,
         offset: '',
       },
-    } as unknown as Omit<Update, 'update_id'>);
+    });
   }
 
   /** Wait until `n` inline queries were answered. */
@@ -408,7 +408,7 @@ export class FakeTelegram {
       case 'sendChatAction':
         return ok(true);
       case 'answerCallbackQuery': {
-        const text = payload.text === undefined ? undefined : String(payload.text);
+        const text = payload.text === undefined ? undefined : asText(payload.text);
         if (text !== undefined && text.length > 200) return bad('Bad Request: MESSAGE_TOO_LONG');
         if (this.callbackAnswers.some((a) => a.callback_query_id === payload.callback_query_id))
           return bad(
@@ -428,12 +428,12 @@ export class FakeTelegram {
         if (results.length > 50) return bad('Bad Request: RESULTS_TOO_MUCH');
         const ids = new Set<string>();
         for (const r of results) {
-          const id = String(r.id ?? '');
+          const id = asText(r.id);
           if (Buffer.byteLength(id) < 1 || Buffer.byteLength(id) > 64)
             return bad('Bad Request: RESULT_ID_INVALID');
           if (ids.has(id)) return bad('Bad Request: RESULT_ID_DUPLICATE');
           ids.add(id);
-          if (r.type !== 'article' || !String(r.title ?? '').trim())
+          if (r.type !== 'article' || !asText(r.title).trim())
             return bad('Bad Request: RESULT_TITLE_EMPTY');
           const content = r.input_message_content as
             { message_text?: string; parse_mode?: string } | undefined;
@@ -476,14 +476,14 @@ export class FakeTelegram {
         if (!file) return bad('Bad Request: invalid file_id');
         return ok({
           file_id: payload.file_id,
-          file_unique_id: `u${payload.file_id}`,
+          file_unique_id: `u${asText(payload.file_id)}`,
           file_size: file.content.length,
           file_path: file.path,
         });
       }
       case 'sendMessage':
       case 'editMessageText': {
-        const raw = String(payload.text ?? '');
+        const raw = asText(payload.text);
         const problem =
           messageProblem(raw, payload.parse_mode) ?? keyboardProblem(payload.reply_markup);
         if (problem) return bad(problem);
@@ -515,7 +515,7 @@ export class FakeTelegram {
           chat_id: Number(payload.chat_id),
           text: raw,
           method,
-          ...(payload.parse_mode ? { parse_mode: String(payload.parse_mode) } : {}),
+          ...(payload.parse_mode ? { parse_mode: asText(payload.parse_mode) } : {}),
           ...(replyTo ? { reply_to: replyTo } : {}),
           ...(payload.message_thread_id
             ? { message_thread_id: Number(payload.message_thread_id) }
@@ -591,4 +591,16 @@ export function buttonsOf(message: SentMessage): Array<{ text: string; callback_
     .filter(
       (b): b is { text: string; callback_data: string } => typeof b.callback_data === 'string',
     );
+}
+
+/**
+ * A JSON field as the text Telegram reads it: strings and numbers as they are, absent as '', and
+ * anything else as its JSON (which then fails the checks it is meant for, instead of passing as
+ * "[object Object]").
+ */
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }

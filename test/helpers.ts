@@ -47,6 +47,11 @@ Auch die Zahl der zerstörten Drohnen sei gestiegen.
 `;
 
 /** A temp folder removed after the test file. */
+/** JSON a script printed, read as the contract type the test checks it against. */
+export function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
 export function tempDir(prefix = 'belegbot-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   created.push(dir);

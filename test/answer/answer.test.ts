@@ -15,10 +15,10 @@ import {
   thresholdSweep,
 } from '../../src/answer/evaluate.js';
 import { InputError } from '../../src/errors.js';
-import { answerJson, answerText } from '../../src/bot/format.js';
+import { type AnswerJson, answerJson, answerText } from '../../src/bot/format.js';
 import { buildIndex } from '../../src/index/indexer.js';
 import { readCorpus } from '../../src/ingest/ingest.js';
-import { CORPUS, ROOT, tempDir, tinyEmbedder, npmScriptArgs } from '../helpers.js';
+import { CORPUS, ROOT, parseJson, tempDir, tinyEmbedder, npmScriptArgs } from '../helpers.js';
 
 const ownQuestions = loadQuestions(path.join(ROOT, 'test/eval/own-questions.jsonl'));
 const devFile = questionSetFiles(ROOT).dev;
@@ -800,13 +800,13 @@ describe('npm run ask (CLI contract)', () => {
     const lines = r.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => parseJson<AnswerJson>(l));
     expect(lines).toHaveLength(2);
-    const [found, none] = lines;
+    const [found, none] = lines as [AnswerJson, AnswerJson];
     expect(Object.keys(found)).toEqual(['question', 'found', 'quotes', 'text']);
     expect(found.found).toBe(true);
-    expect(Object.keys(found.quotes[0])).toEqual(['text', 'score', 'source']);
-    expect(found.quotes[0].source).toEqual({
+    expect(Object.keys(found.quotes[0] ?? {})).toEqual(['text', 'score', 'source']);
+    expect(found.quotes[0]?.source).toEqual({
       id: '000_86a42e72cadfc67f',
       file: '000_86a42e72cadfc67f.txt',
       title: expect.any(String),
@@ -826,14 +826,14 @@ describe('npm run ask (CLI contract)', () => {
 
   it('takes the question as an argument, and reports a too long question in JSON', () => {
     const r = run(['--json', '--explain', 'In welcher Region liegt das Kosmodrom Wostotschny?']);
-    expect(JSON.parse(r.stdout).quotes[0].source.file).toBe('001_dc967e06efca010d.txt');
+    expect(parseJson<AnswerJson>(r.stdout).quotes[0]?.source.file).toBe('001_dc967e06efca010d.txt');
     // --explain: the scored candidates on stderr, stdout stays the JSON contract
     expect(r.stderr).toMatch(
       /^ {2}\d\.\d{3} \(conf\. \d\.\d{3}\) lex \d\.\d{3} dense -?\d\.\d{3} chunk \d\.\d{3} {2}.*Kosmodrom/m,
     );
     const long = run(['--json'], `${'x'.repeat(10_000)}\n`);
     expect(long.status).toBe(0);
-    expect(JSON.parse(long.stdout)).toMatchObject({
+    expect(parseJson<AnswerJson>(long.stdout)).toMatchObject({
       found: false,
       quotes: [],
       error: expect.stringContaining('Die Frage ist zu lang (10000 Zeichen'),
@@ -842,9 +842,10 @@ describe('npm run ask (CLI contract)', () => {
 
   it('reads the abstention threshold from MIN_ANSWER_SCORE, and refuses one out of range', () => {
     const q = 'Wie viele Flugzeuge hat Russland verloren?';
-    expect(JSON.parse(run(['--json', q]).stdout).found).toBe(true);
+    expect(parseJson<AnswerJson>(run(['--json', q]).stdout).found).toBe(true);
     expect(
-      JSON.parse(run(['--json', q], undefined, { MIN_ANSWER_SCORE: '0.99' }).stdout).found,
+      parseJson<AnswerJson>(run(['--json', q], undefined, { MIN_ANSWER_SCORE: '0.99' }).stdout)
+        .found,
     ).toBe(false);
     const bad = run(['--json', q], undefined, { MIN_ANSWER_SCORE: '48' });
     expect(bad.status).toBe(2); // like every configuration error (scripts/env.ts)
@@ -871,7 +872,7 @@ describe('npm run ask (CLI contract)', () => {
     expect(fallback.stderr).toMatch(
       /^warning: embedding model ".*" could not be loaded \(.*config\.json.*\); answering by keyword search only\./,
     );
-    expect(JSON.parse(fallback.stdout).quotes[0].text).toContain('315 Flugzeuge');
+    expect(parseJson<AnswerJson>(fallback.stdout).quotes[0]?.text).toContain('315 Flugzeuge');
     const strict = run(['--json', 'Frage?'], undefined, {
       EMBEDDING_MODEL: broken,
       RETRIEVAL_MODE: 'hybrid',

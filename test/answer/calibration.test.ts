@@ -12,7 +12,8 @@ import {
 import { answerSettings, configuredAnswering, thresholdInfo } from '../../src/answer/engine.js';
 import { loadQuestions } from '../../src/answer/evaluate.js';
 import { buildIndex } from '../../src/index/indexer.js';
-import { CORPUS, ROOT, npmScriptArgs, tempDir } from '../helpers.js';
+import type { AnswerJson } from '../../src/bot/format.js';
+import { CORPUS, ROOT, npmScriptArgs, parseJson, tempDir } from '../helpers.js';
 
 const sample = (over: Partial<Calibration> = {}): Calibration => ({
   modelId: 'Xenova/multilingual-e5-small',
@@ -51,7 +52,9 @@ describe('readCalibration / writeCalibration', () => {
       }),
     );
     writeCalibration(dir, sample({ minScore: 0.44 }));
-    const stored = JSON.parse(readFileSync(path.join(dir, CALIBRATION_FILE), 'utf8'));
+    const stored = parseJson<{ calibrations: Calibration[] }>(
+      readFileSync(path.join(dir, CALIBRATION_FILE), 'utf8'),
+    );
     expect(stored.calibrations).toHaveLength(2);
     expect(
       readCalibration(dir, 'Xenova/multilingual-e5-small', 'hybrid').calibration?.minScore,
@@ -179,7 +182,7 @@ describe('npm run calibrate', () => {
     // A calibration just above a right answer's score turns it away; MIN_ANSWER_SCORE brings it
     // back.
     const ask = (extra: Record<string, string> = {}) =>
-      JSON.parse(
+      parseJson<AnswerJson>(
         spawnSync(
           process.execPath,
           [...npmScriptArgs('ask'), '--data', data, '--json', 'Wo lehrt Yakov Zinberg?'],
@@ -189,7 +192,10 @@ describe('npm run calibrate', () => {
     writeCalibration(data, { ...out, minScore: 0.3 });
     const before = ask();
     expect(before.found).toBe(true);
-    writeCalibration(data, { ...out, minScore: Math.min(1, before.quotes[0].score + 0.05) });
+    writeCalibration(data, {
+      ...out,
+      minScore: Math.min(1, (before.quotes[0]?.score ?? 0) + 0.05),
+    });
     expect(ask().found).toBe(false);
     expect(ask({ MIN_ANSWER_SCORE: '0.3' }).found).toBe(true);
   });

@@ -209,7 +209,7 @@ describe('createBot (calls recorded, updates fed by handleUpdate)', () => {
       },
     });
     bot.api.config.use(async (_prev, method, payload) => {
-      calls.push({ method, payload: payload as Record<string, unknown> });
+      calls.push({ method, payload: payload });
       return {
         ok: true,
         result: (method === 'sendMessage'

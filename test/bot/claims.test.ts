@@ -14,7 +14,14 @@ import { createConfig } from '../../src/config.js';
 import { buildIndex } from '../../src/index/indexer.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeTelegram, buttonsOf, parseTelegramHtml } from '../fakeTelegram.js';
-import { LOSSES_SEPTEMBER, ROOT, copyCorpus, npmScriptArgs, tempDir } from '../helpers.js';
+import {
+  LOSSES_SEPTEMBER,
+  ROOT,
+  copyCorpus,
+  npmScriptArgs,
+  parseJson,
+  tempDir,
+} from '../helpers.js';
 
 const NOW = new Date('2023-09-21T09:00:00Z');
 const MIXED =
@@ -154,14 +161,14 @@ describe('npm run check-claims', () => {
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const out = JSON.parse(lines[0] ?? '{}');
+    const out = parseJson<ReturnType<typeof claimsJson>>(lines[0] ?? '{}');
     expect(Object.keys(out)).toEqual(['text', 'claims', 'unchecked']);
     expect(out.claims[0]).toMatchObject({
       text: 'Russland hat schon 10.000 Panzer verloren!',
       verdict: 'differs',
       numbers: [{ claim: '10.000 Panzer', article: '4.350 Panzer' }],
     });
-    expect(Object.keys(out.claims[0].quotes[0])).toEqual(['text', 'score', 'source']);
+    expect(Object.keys(out.claims[0]?.quotes[0] ?? {})).toEqual(['text', 'score', 'source']);
   });
 
   it('plain text for an argument; a bad --now is refused with the usage', () => {
