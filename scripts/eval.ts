@@ -1,13 +1,17 @@
 /**
- * npm run eval -- [--questions FILE]... [--corpus DIR] [--archive DIR | --no-archive] [--configs
- * a,b] [--model DIR|HUB-ID] [--json] [--details FILE]
+ * npm run eval -- [--questions FILE]... [--corpus DIR] [--archive DIR | --no-archive]
+ * [--reader DIR | --no-reader | --reader-only] [--configs a,b] [--model DIR|HUB-ID] [--json]
+ * [--details FILE]
  *
  * Scores every configuration on each question set twice: on the set's own corpus, and with an
  * archive of unrelated real articles indexed beside it (default ../shared/corpus-news), so a
  * change that helps the small corpus and hurts on an archive is seen at once. A set brings its own
  * corpus when a corpus/ folder stands beside its file (GermanQuAD-style); the others are about
  * the repository's corpus. Sets: the shared dev set, the own and held-out sets (test/eval/, the
- * seed sets) and the external GermanQuAD dev set. docs/quality.md explains the numbers.
+ * seed sets) and the external GermanQuAD dev set. Then the reader set (scripts/evalReader.ts):
+ * reader questions and forwarded claims over a real archive, headed by the wrong-answer rate; it
+ * runs by default when no --questions are given, or with --reader DIR. docs/quality.md explains
+ * the numbers.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,8 +31,10 @@ import {
 } from '../src/answer/evaluate.js';
 import { openSynonyms } from '../src/answer/synonyms.js';
 import { resolveModelId } from '../src/config.js';
+import { errorMessage } from '../src/errors.js';
 import { parseCli, usageExit } from './cli.js';
 import { loadEnv } from './env.js';
+import { defaultReaderDir, evaluateReaderSet, readerSet, readerText } from './evalReader.js';
 import {
   CONFIGS,
   type Environment,
@@ -42,13 +48,16 @@ import {
 } from './evalRun.js';
 
 const USAGE =
-  'Usage: npm run eval -- [--questions FILE]... [--corpus DIR] [--archive DIR | --no-archive] [--configs KEY,KEY] [--model DIR|HUB-ID] [--json] [--details FILE]';
+  'Usage: npm run eval -- [--questions FILE]... [--corpus DIR] [--archive DIR | --no-archive] [--reader DIR | --no-reader | --reader-only] [--configs KEY,KEY] [--model DIR|HUB-ID] [--json] [--details FILE]';
 const { values } = parseCli(USAGE, {
   options: {
     questions: { type: 'string', multiple: true },
     corpus: { type: 'string' },
     archive: { type: 'string' },
     'no-archive': { type: 'boolean', default: false },
+    reader: { type: 'string' },
+    'no-reader': { type: 'boolean', default: false },
+    'reader-only': { type: 'boolean', default: false },
     configs: { type: 'string' },
     model: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -63,7 +72,24 @@ const archive = values['no-archive']
   : values.archive
     ? path.resolve(values.archive)
     : defaultArchive(root);
-const files = values.questions?.map((f) => path.resolve(f)) ?? defaultQuestionFiles(root);
+const files = values['reader-only']
+  ? []
+  : (values.questions?.map((f) => path.resolve(f)) ?? defaultQuestionFiles(root));
+const readerDir = values['no-reader']
+  ? null
+  : values.reader
+    ? path.resolve(values.reader)
+    : values.questions
+      ? null
+      : defaultReaderDir(root);
+if (values['reader-only'] && !readerDir)
+  usageExit(USAGE, 'no reader set: give --reader DIR, or put it at ../shared/eval/reader-dev');
+let reader: ReturnType<typeof readerSet> | null = null;
+try {
+  reader = readerDir ? readerSet(readerDir) : null;
+} catch (error) {
+  usageExit(USAGE, errorMessage(error));
+}
 const missing = files.filter((f) => !existsSync(f));
 if (missing.length) usageExit(USAGE, `question file not found: ${missing.join(', ')}`);
 const sets = files.map((f) => questionSet(f, corpusDir));
@@ -80,6 +106,14 @@ const configs = CONFIGS.filter(
   (c) => !wanted || ['default', 'never', 'lexical-never'].includes(c.key) || wanted.includes(c.key),
 );
 const log = (s: string) => process.stderr.write(`${s}\n`);
+if (!archive && !values['no-archive'] && files.length > 0)
+  log(
+    `note: no archive beside the question sets (looked for ${path.join(root, '../shared/corpus-news')}): each set is scored on its own corpus only. Put a folder of real articles there, or pass --archive DIR.`,
+  );
+if (!readerDir && !values['no-reader'] && !values.questions)
+  log(
+    `note: no reader set (looked for ${path.join(root, '../shared/eval/reader-dev')}): the wrong-answer rate is not measured. Pass --reader DIR.`,
+  );
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'belegbot-eval-'));
 const modelId = values.model ? resolveModelId(values.model, process.cwd()) : config.EMBEDDING_MODEL;
 const ENVS = archive ? (['own', 'archive'] as const) : (['own'] as const);
@@ -216,6 +250,15 @@ try {
   );
   if (values.details)
     writeFileSync(values.details, details.map((d) => `${JSON.stringify(d)}\n`).join(''));
+  const readerRows = reader
+    ? await evaluateReaderSet(
+        reader,
+        tmp,
+        { modelId, cacheDir: config.MODEL_CACHE_DIR },
+        synonyms,
+        log,
+      )
+    : [];
 
   if (values.json) {
     const report = (r: Row) => ({
@@ -242,9 +285,10 @@ try {
           })),
         })),
         separation: separations,
+        ...(reader ? { reader: { dir: reader.dir, rows: readerRows } } : {}),
       })}\n`,
     );
-  } else {
+  } else if (sets.length > 0) {
     for (const e of envInfo)
       process.stdout.write(
         `${e.env === 'own' ? 'Corpus' : 'With archive'}: ${e.corpus}${e.env === 'archive' ? ` + ${archive}` : ''} (${e.articles} articles); model: ${e.model}\n`,
@@ -302,6 +346,9 @@ try {
       process.stdout.write(
         `  ${s.family} sets, ${s.env.padEnd(7)} ${s.auc !== undefined ? `${s.auc.toFixed(2)} (${s.right} right, ${s.unanswerable} unanswerable)` : '–'}\n`,
       );
+  }
+  if (!values.json && reader) {
+    process.stdout.write(readerText(reader, readerRows));
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
