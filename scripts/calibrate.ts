@@ -120,7 +120,6 @@ try {
         ...(denseWeight !== null ? { denseWeight } : {}),
         answer: {
           minScore: 0,
-          abstainOnOtherStates: false,
           ...(sentenceDense !== null ? { weights: sentenceWeights(sentenceDense) } : {}),
         },
       });

@@ -6,7 +6,8 @@
 import type { StoredArticle } from '../index/db.js';
 import type { Embedder } from '../index/embed.js';
 import type { LoadedIndex } from '../index/store.js';
-import { stem, titleStems, tokenize } from '../text.js';
+import { DATELINE, stem, titleStems, tokenize } from '../text.js';
+import { askedFor, holdsAsked } from './asked.js';
 import { expectedAnswer } from './answerTypes.js';
 import { type Candidate, collectCandidates, salienceFromArticles } from './candidates.js';
 import { changedFigures } from './changedFigures.js';
@@ -20,6 +21,8 @@ import {
   round,
   termForms,
   termWeights,
+  textWords,
+  type Words,
 } from './evidence.js';
 import { questionLanguage, validateQuestion } from './question.js';
 import { nearestArticles, numbered, ranked } from './quotes.js';
@@ -30,7 +33,8 @@ import { statesAskedAbout } from './states.js';
 import type { Synonyms } from './synonyms.js';
 import { blank, timeScope, todayScope } from './timeScope.js';
 import type { Answer, Answerer } from './types.js';
-import { quoteRange } from './windows.js';
+import { type Verification, questionFacts, verified, verify } from './verify.js';
+import { quoteRange, widenToAnswer } from './windows.js';
 
 // The answer stage's public face: other stages and the tests import these from here.
 export type { Answer, Answerer, Quote, RankedSentence } from './types.js';
@@ -220,12 +224,71 @@ export function createAnswerer(options: {
         if (freshness) c.score += settings.datePreference * (freshness.get(c.article.row) ?? 0);
       }
       candidates.sort((a, b) => b.score - a.score || a.sentence.id - b.sentence.id);
-      const best = candidates[0];
-      const otherStates = best?.otherStates === true;
-      const offTopic = (c: Candidate) => settings.abstainOnOtherStates && c.otherStates === true;
+      const first = candidates[0];
+      // Each of the best candidates judged part by part (verify.ts): the kind of answer asked for,
+      // the question's years, its salient words in the quote or its article's title and lead.
+      const facts = questionFacts(
+        question,
+        askedFor(question),
+        terms,
+        weights,
+        retrieval.documentFrequencies,
+        forms,
+        settings.subwordMatch,
+      );
+      // A capitalized word that neither the question nor the candidate's sentence has, and that
+      // the thesaurus does not know as an ordinary word: a name (Philippoussis, Kuala Lumpur).
+      const questionStems = new Set(tokenize(question).map((t) => stem(t.text)));
+      const isNewName = (word: string, c: Candidate): boolean => {
+        const s = stem(word.toLowerCase());
+        return !questionStems.has(s) && !c.stems.includes(s) && (synonyms?.of(s).size ?? 0) === 0;
+      };
+      const checks = new Map<Candidate, Checked>();
+      const checkOf = (c: Candidate): Checked => {
+        let x = checks.get(c);
+        if (!x) {
+          const asked = facts.asked;
+          const range = asked
+            ? widenToAnswer(
+                index,
+                c,
+                quoteRange(index, c, byId, settings),
+                (text) => holdsAsked(asked, text, question),
+                (word) => isNewName(word, c),
+              )
+            : quoteRange(index, c, byId, settings);
+          const window = c.article.text.slice(range[0], range[1]);
+          const check = verify(facts, {
+            text: window,
+            words: textWords(tokenize(window)),
+            ...articleContext(index, c.article),
+            date: c.article.meta.date,
+            otherStates: settings.abstainOnOtherStates && c.otherStates === true,
+            crossLingual: crossLingual(c),
+            dated: dateStems && inWindow?.has(c.article.row) ? dateStems : null,
+          });
+          checks.set(c, (x = { range, window, check }));
+        }
+        return x;
+      };
+      const passes = (c: Candidate) =>
+        !settings.verify || verified(checkOf(c).check, settings.maxUnsupported);
+      // The answer: the best candidate that passes every check, among the first verifyDepth (the
+      // sentence with the most of the question's words is often about another year, place or
+      // thing, or lacks the amount asked for). Without verification, the first, unless it is about
+      // other states than the question's (abstainOnOtherStates).
+      const best = settings.verify
+        ? candidates.slice(0, settings.verifyDepth).find(passes)
+        : first && !(settings.abstainOnOtherStates && first.otherStates)
+          ? first
+          : undefined;
+      // About other states: the answer's sentence, or (abstaining) the best-ranked one.
+      const otherStates = (best ?? first)?.otherStates === true;
+      const rangeOf = (c: Candidate) =>
+        settings.verify ? checkOf(c).range : quoteRange(index, c, byId, settings);
       const ranking = settings.explain
         ? {
-            ranking: candidates.slice(0, 8).map(ranked),
+            ranking: candidates.slice(0, 8).map((c) => ranked(c, checkOf(c))),
             terms: terms.map((t) => ({
               ...t,
               df: retrieval.documentFrequencies.get(t.stem) ?? 0,
@@ -244,6 +307,7 @@ export function createAnswerer(options: {
           if (c.score < top * Math.min(settings.extraQuoteRatio, settings.sameArticleRatio)) break;
           if (c.confidence < floor) continue;
           if (picked.length > 0 && c.otherStates) continue;
+          if (!passes(c)) continue;
           const sameArticle = picked.filter((p) => p.c.article.row === c.article.row);
           if (sameArticle.length > 0 && c.score < top * settings.sameArticleRatio) continue;
           if (
@@ -252,16 +316,17 @@ export function createAnswerer(options: {
             c.score < top * settings.extraQuoteRatio
           )
             continue;
-          const range = quoteRange(index, c, byId, settings);
+          const range = rangeOf(c);
           if (sameArticle.some((p) => range[0] <= p.range[1] + 1 && p.range[0] <= range[1] + 1))
             continue;
           picked.push({ c, range });
         }
         return picked;
       };
-      if (!best || best.confidence < settings.minScore || offTopic(best)) {
+      if (!best || best.confidence < settings.minScore) {
+        const near = best ?? first;
         const nearest =
-          best && best.confidence >= settings.nearScore
+          near && near.confidence >= settings.nearScore
             ? nearestArticles(candidates, settings)
             : [];
         const noneDated =
@@ -271,7 +336,7 @@ export function createAnswerer(options: {
         return {
           ...abstain(noneDated),
           nearest,
-          confidence: round(best?.confidence ?? 0),
+          confidence: round(near?.confidence ?? 0),
           otherStates,
           ...ranking,
         };
@@ -279,9 +344,7 @@ export function createAnswerer(options: {
       let picked = leaders(settings.minScore);
       // The same counted thing with another number in an article of another date: both, newest
       // first.
-      const changed = changedFigures(picked, candidates, terms, settings, (c) =>
-        quoteRange(index, c, byId, settings),
-      );
+      const changed = changedFigures(picked, candidates, terms, settings, rangeOf);
       if (changed) picked = changed;
       // Further quotes, shown only when asked for ("Weitere Zitate"): the next sentences that
       // came near (nearScore), in rank order, none touching a quote already taken from its article.
@@ -315,5 +378,29 @@ export function createAnswerer(options: {
         ...ranking,
       };
     },
+  };
+}
+
+interface Checked {
+  readonly range: [number, number];
+  readonly window: string;
+  readonly check: Verification;
+}
+
+/** An article's title (without its dateline) and first two sentences, as words and as text. */
+function articleContext(
+  index: LoadedIndex,
+  article: StoredArticle,
+): { title: Words; lead: Words; titleText: string; leadText: string } {
+  const titleText = article.meta.title.slice(DATELINE.exec(article.meta.title)?.[0].length ?? 0);
+  const leadText = index.store
+    .leadSentences(article.row, 2)
+    .map((s) => article.text.slice(s.start, s.end))
+    .join(' ');
+  return {
+    title: textWords(tokenize(titleText)),
+    lead: textWords(tokenize(leadText)),
+    titleText,
+    leadText,
   };
 }

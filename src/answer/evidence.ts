@@ -3,11 +3,11 @@
  * part of a word, a synonym, a neighbour sentence or its article's title), how much each weighs,
  * how far its embedding stands out, and the evidence judged against chance.
  */
-import { type QuestionTerm, wordRoot } from '../text.js';
+import { type QuestionTerm, type Token, stem, wordRoot } from '../text.js';
 import { type AnswerType, typeEvidence } from './answerTypes.js';
 import { type Candidate, rootsOf, statesOf } from './candidates.js';
 import type { AnswerSettings, Weights } from './settings.js';
-import { stateOfStem } from './states.js';
+import { stateOfStem, statesIn } from './states.js';
 import type { Synonyms } from './synonyms.js';
 
 /**
@@ -74,7 +74,7 @@ function rootsMatch(q: string, s: string): boolean {
  * What a question term may also match, worked out once per question rather than per candidate
  * sentence.
  */
-interface TermForms {
+export interface TermForms {
   /** Its wordRoot. */
   readonly root: string;
   /** Its synonyms' stems. */
@@ -127,7 +127,7 @@ export function lexicalCoverage(
 ): { coverage: number; own: number } {
   if (terms.length === 0) return { coverage: 0, own: 0 };
   const { tokens, stems: sStems } = c;
-  const present = new Set(alsoPresent ? [...sStems, ...alsoPresent] : sStems);
+  const words = candidateWords(c, alsoPresent);
   // Stems of the neighbouring sentences count a little: a question often names the subject
   // ("Putin") that the answering sentence only refers to ("der Kreml-Despot"); so do the words
   // of the article's title, which names what all its sentences are about. `own` leaves the
@@ -138,15 +138,9 @@ export function lexicalCoverage(
   let all = 0;
   for (const t of terms) {
     const w = weights.get(t.stem) ?? 1;
-    const f = forms.get(t.stem);
     all += w;
-    const parts = match.subwordMatch && f ? partsIn(f.parts, c) : 0;
-    if (present.has(t.stem)) got += w;
-    else if (match.subwordMatch && f && rootedIn(f.root, c)) got += SUBWORD_WEIGHT * w;
-    else if (parts > 0) got += SUBWORD_WEIGHT * parts * w;
-    else if (f && synonymIn(f, present, c)) got += SYNONYM_WEIGHT * w;
-    else if (f?.state && statesOf(c).has(f.state))
-      got += w; // the same state by another name
+    const found = termMatch(t, forms.get(t.stem), words, match.subwordMatch);
+    if (found) got += MATCH_WEIGHT[found.kind] * found.share * w;
     else if (around.has(t.stem)) got += CONTEXT_WEIGHT * w;
     else if (title.has(t.stem)) fromTitle += CONTEXT_WEIGHT * w;
     else c.unmatched.push(t.stem);
@@ -193,23 +187,82 @@ export function chanceShrink(
 /** Share of a question term's weight earned by a synonym of it. */
 const SYNONYM_WEIGHT = 0.5;
 
+/** Share of a term's weight each way of finding it earns (a state by another name counts whole). */
+const MATCH_WEIGHT = { exact: 1, part: SUBWORD_WEIGHT, synonym: SYNONYM_WEIGHT, state: 1 } as const;
+
+/**
+ * The words of a sentence or a window as the matching reads them: their stems, and (worked out on
+ * first use) their rough roots and the states they name.
+ */
+export interface Words {
+  readonly stems: readonly string[];
+  /** The stems, and any other stems counted as present (a date's words for a dated article). */
+  readonly present: ReadonlySet<string>;
+  roots(): readonly string[];
+  states(): ReadonlySet<string>;
+}
+
+/** A candidate sentence's words (its roots and states are kept on the candidate). */
+export function candidateWords(c: Candidate, alsoPresent: ReadonlySet<string> | null): Words {
+  return {
+    stems: c.stems,
+    present: new Set(alsoPresent ? [...c.stems, ...alsoPresent] : c.stems),
+    roots: () => rootsOf(c),
+    states: () => statesOf(c),
+  };
+}
+
+/** The words of a piece of text (a quote window, a title, a lead). */
+export function textWords(tokens: readonly Token[]): Words {
+  const stems = tokens.map((t) => stem(t.text));
+  let roots: string[] | undefined;
+  let states: Set<string> | undefined;
+  return {
+    stems,
+    present: new Set(stems),
+    roots: () => (roots ??= stems.map(wordRoot)),
+    states: () => (states ??= statesIn(tokens)),
+  };
+}
+
+/**
+ * How a question term is found in some words: 'exact', 'part' (the same rough root, or a
+ * compound's known parts, `share` of them), 'synonym', 'state' (the same state by another name),
+ * or null.
+ */
+export function termMatch(
+  t: QuestionTerm,
+  f: TermForms | undefined,
+  words: Words,
+  subwordMatch: boolean,
+): { kind: 'exact' | 'part' | 'synonym' | 'state'; share: number } | null {
+  if (words.present.has(t.stem)) return { kind: 'exact', share: 1 };
+  if (!f) return null;
+  if (subwordMatch && rootedIn(f.root, words)) return { kind: 'part', share: 1 };
+  const parts = subwordMatch ? partsIn(f.parts, words) : 0;
+  if (parts > 0) return { kind: 'part', share: parts };
+  if (synonymIn(f, words)) return { kind: 'synonym', share: 1 };
+  if (f.state && words.states().has(f.state)) return { kind: 'state', share: 1 };
+  return null;
+}
+
 /**
  * A synonym of the question's stem in the sentence, exactly or as the head of a compound
  * (Auslandsziel ~ Reiseziel → Ziel).
  */
-function synonymIn(term: TermForms, present: ReadonlySet<string>, c: Candidate): boolean {
+function synonymIn(term: TermForms, words: Words): boolean {
   if (term.synonyms.size === 0) return false;
-  for (const a of term.synonyms) if (present.has(a)) return true;
-  return c.stems.some((s) => s.length > 5 && term.heads.some((a) => s.endsWith(a)));
+  for (const a of term.synonyms) if (words.present.has(a)) return true;
+  return words.stems.some((s) => s.length > 5 && term.heads.some((a) => s.endsWith(a)));
 }
 
 /**
  * Share of a compound's known parts the sentence has (Panzerverluste → Panzer + Verlust): both
  * count like any other part of a word, one half of that. A head alone is already a root match.
  */
-function partsIn(parts: readonly string[], c: Candidate): number {
+function partsIn(parts: readonly string[], words: Words): number {
   if (parts.length === 0) return 0;
-  const roots = rootsOf(c);
+  const roots = words.roots();
   // A short part ("haf" of Hafen) ends too many words (Botschaft) to count as a compound's head.
   return (
     parts.filter((p) =>
@@ -218,8 +271,8 @@ function partsIn(parts: readonly string[], c: Candidate): number {
   );
 }
 
-function rootedIn(questionRoot: string, c: Candidate): boolean {
-  return rootsOf(c).some((r) => rootsMatch(questionRoot, r));
+function rootedIn(questionRoot: string, words: Words): boolean {
+  return words.roots().some((r) => rootsMatch(questionRoot, r));
 }
 
 /** How strongly standing out from the other candidates counts (see relativeDense). */

@@ -7,6 +7,7 @@ import type { Candidate } from './candidates.js';
 import { round } from './evidence.js';
 import type { AnswerSettings } from './settings.js';
 import type { Quote, RankedSentence } from './types.js';
+import type { Verification } from './verify.js';
 
 /**
  * The articles an abstention names (Answer.nearest): those of the best sentences that came near
@@ -67,7 +68,10 @@ export function citedQuotes(
   return { quotes, sources };
 }
 
-export function ranked(c: Candidate): RankedSentence {
+export function ranked(
+  c: Candidate,
+  checked?: { window: string; check: Verification },
+): RankedSentence {
   const dense = c.dense === null ? null : round(c.dense);
   const text = c.article.text.slice(c.sentence.start, c.sentence.end);
   return {
@@ -79,5 +83,6 @@ export function ranked(c: Candidate): RankedSentence {
     score: round(c.score),
     confidence: round(c.confidence),
     unmatched: c.unmatched,
+    ...(checked ?? {}),
   };
 }

@@ -71,6 +71,16 @@ export interface AnswerSettings {
    * archives need more evidence for the same confidence. Calibrated with the threshold.
    */
   readonly chancePrior: number;
+  /**
+   * Judge the best candidates part by part before one is quoted (verify.ts): the kind of answer
+   * asked for in the quote, the question's years and places, its salient words in the quote or
+   * its article's title and lead. Off, the first candidate is the answer (as before stop 17).
+   */
+  readonly verify: boolean;
+  /** How many of the best-ranked candidates are judged before the answer abstains. */
+  readonly verifyDepth: number;
+  /** Share of the question's salient weight that may be missing from a quote, its title and lead. */
+  readonly maxUnsupported: number;
   /** Attach the ranking of candidate sentences to each answer (`npm run ask -- --explain`). */
   readonly explain: boolean;
 }
@@ -99,6 +109,9 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   weights: { lexical: 0.75, dense: 0.1, chunk: 0.15 },
   crossLingualWeights: { lexical: 0.15, dense: 0.7, chunk: 0.15 },
   chancePrior: 1,
+  verify: true,
+  verifyDepth: 8,
+  maxUnsupported: 0.2,
   explain: false,
 };
 

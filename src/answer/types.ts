@@ -3,6 +3,7 @@
  * sources, or an abstention, and what a reply needs to explain either.
  */
 import type { StoredArticle } from '../index/db.js';
+import type { Verification } from './verify.js';
 
 export interface Quote {
   readonly text: string;
@@ -88,6 +89,9 @@ export interface RankedSentence {
   readonly confidence: number;
   /** Question stems this sentence does not match in any way (neighbours included). */
   readonly unmatched: string[];
+  /** With verification: the quote window and how it fared (verify.ts). */
+  readonly window?: string;
+  readonly check?: Verification;
 }
 
 export interface Answerer {

@@ -57,3 +57,33 @@ export function quoteRange(
   }
   return [start, end];
 }
+
+/** Longest quote a window widened to hold the answer may become, in characters. */
+const ANSWER_WINDOW_CHARS = 700;
+
+/**
+ * A window that lacks the kind of answer asked for, widened by the next sentence of its paragraph
+ * when that one holds it and names nobody new: the sentence that matches a question's words often
+ * only names the subject, and the amount or the date follows ("Für eine komplette Erdumrundung
+ * braucht sie … etwas mehr als 90 Minuten."). A next sentence that brings a name of its own
+ * ("Das war eines mehr, als Philippoussis …") is about someone else. The range unchanged otherwise.
+ */
+export function widenToAnswer(
+  index: LoadedIndex,
+  c: Candidate,
+  range: [number, number],
+  holds: (text: string) => boolean,
+  isNewName: (word: string) => boolean,
+): [number, number] {
+  const text = c.article.text;
+  if (holds(text.slice(range[0], range[1]))) return range;
+  const s = c.sentence;
+  const next = index.store
+    .sentencesOf(c.article.row, s.id + 1, s.id + 3)
+    .find((x) => x.paragraph === s.paragraph && !x.heading && x.start >= range[1]);
+  if (!next || next.end - range[0] > ANSWER_WINDOW_CHARS) return range;
+  const added = text.slice(next.start, next.end);
+  if (!holds(added)) return range;
+  const names = [...added.matchAll(/(?<=\s)\p{Lu}[\p{L}-]+/gu)].map((m) => m[0]);
+  return names.some(isNewName) ? range : [range[0], next.end];
+}

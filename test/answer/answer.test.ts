@@ -163,9 +163,10 @@ describe('answer', () => {
       dataDir: data,
       mode: 'hybrid',
       embedder,
-      answer: { minScore: 0, abstainOnOtherStates: false },
+      answer: { minScore: 0 },
     });
-    // Two whose best sentence is about other states, which the default turns away at any threshold.
+    // Two whose best sentence is about other states, which the verification turns away at any
+    // threshold (reported as otherStates).
     const swapped = [
       'Wie viele Panzer hat China verloren?',
       'Wie viele Hubschrauber hat Nordkorea verloren?',
@@ -182,7 +183,7 @@ describe('answer', () => {
     }
     unthresholded.close();
     expect(answers.slice(-swapped.length).map((a) => [a.found, a.otherStates])).toEqual(
-      swapped.map(() => [true, true]),
+      swapped.map(() => [false, true]),
     );
     const articles = new Map((await readCorpus(CORPUS)).articles.map((a) => [a.file, a]));
     const [sweep] = thresholdSweep([{ questions, answers }], [DEFAULT_ANSWER.minScore], articles);
@@ -515,10 +516,21 @@ describe('a sentence about another country than the question asks about', () => 
       mode: 'lexical',
       embedder: null,
       synonyms: null,
-      answer: { ...settings, abstainOnOtherStates: false },
+      answer: { ...settings, abstainOnOtherStates: false, verify: false },
     });
     const kept = await lenient.answer(q);
     lenient.close();
+    // Without the rule and without the verification, Poland's figure is the answer; the
+    // verification alone also turns it away (the place asked about is missing from the quote).
+    const verifying = createEngine({
+      dataDir: dir,
+      mode: 'lexical',
+      embedder: null,
+      synonyms: null,
+      answer: { ...settings, abstainOnOtherStates: false },
+    });
+    expect((await verifying.answer(q)).found).toBe(false);
+    verifying.close();
     expect(kept.found).toBe(true);
     expect(kept.otherStates).toBe(true);
     expect(kept.quotes[0]?.text).toMatch(/^Polen hat/);
@@ -533,23 +545,25 @@ describe('a sentence about another country than the question asks about', () => 
     const two = tempDir();
     await buildIndex({ corpusDir: corpus, dataDir: two, embedder });
     // Hybrid: the dense half finds the other article's chunk, which the lexical query leaves out.
-    const quoted = async (stateCheck: boolean) => {
+    const quoted = async (stateCheck: boolean, verify: boolean) => {
       const engine = createEngine({
         dataDir: two,
         mode: 'hybrid',
         embedder,
         synonyms: null,
-        answer: { stateCheck, minScore: 0.1, extraQuoteRatio: 0.1 },
+        answer: { stateCheck, verify, minScore: 0.1, extraQuoteRatio: 0.1 },
       });
       const answer = await engine.answer('Wie viele Panzer hat Ungarn im Mai gekauft?');
       engine.close();
       return answer.quotes.map((q) => q.text);
     };
-    expect(await quoted(false)).toEqual([
+    expect(await quoted(false, false)).toEqual([
       'Ungarn hat im Mai 90 Panzer gekauft.',
       'Polen hat im Mai 250 Panzer gekauft.',
     ]);
-    expect(await quoted(true)).toEqual(['Ungarn hat im Mai 90 Panzer gekauft.']);
+    expect(await quoted(true, false)).toEqual(['Ungarn hat im Mai 90 Panzer gekauft.']);
+    // The verification finds the place asked about missing from Poland's sentence, state check or not.
+    expect(await quoted(false, true)).toEqual(['Ungarn hat im Mai 90 Panzer gekauft.']);
   });
 
   it('turns a near-topic question about another country into an abstention on the real corpus', async () => {
@@ -580,7 +594,7 @@ describe('a sentence about another country than the question asks about', () => 
       'Welche Sanktionen hat Japan gegen Russland verhängt?',
     );
     embeddingFirst.close();
-    expect([japan.found, japan.otherStates]).toEqual([false, true]);
+    expect(japan.found).toBe(false);
     expect(
       (await hybrid.answer('Welche Sanktionen hat die UN gegen Russland verhängt?')).quotes[0]
         ?.text,
