@@ -15,6 +15,7 @@ import {
   type ReaderReport,
   loadClaims,
   overallVerdict,
+  readerSweep,
   rightWrongSeparation,
   scoreClaims,
   scoreReader,
@@ -56,8 +57,12 @@ export interface ReaderRow {
   config: string;
   report: ReaderReport;
   separation: { auc: number; right: number; wrong: number } | null;
+  sweep: Array<{ threshold: number; report: ReaderReport }>;
   claims: ClaimReport | null;
 }
+
+/** Thresholds the reader sweep reports. */
+const THRESHOLDS = Array.from({ length: 15 }, (_, i) => Math.round((0.26 + 0.02 * i) * 100) / 100);
 
 /** The configurations the reader set is answered with, and their never-abstaining twins. */
 const READER_CONFIGS = [
@@ -115,6 +120,7 @@ export async function evaluateReaderSet(
         config: config.name,
         report: scoreReader(questions, answers),
         separation: rightWrongSeparation(questions, loose),
+        sweep: readerSweep(questions, loose, THRESHOLDS),
         claims: claims.length ? await scoreClaimSet(engine, claims) : null,
       });
       engine.close();
@@ -189,6 +195,15 @@ export function readerText(set: ReaderSet, rows: readonly ReaderRow[]): string {
         `    ${'false differs / matches'.padEnd(26)} ${claimRows.map((c) => (c ? `${c.falseDiffers}/${c.falseMatches}` : '–').padStart(6)).join(' |')}`,
       );
     }
+  }
+  for (const r of rows.filter((x) => x.env === 'archive')) {
+    out.push(
+      `\nthreshold sweep, ${r.config}, whole archive: WRONG | q@1 German | turned away | precision`,
+    );
+    for (const { threshold, report: s } of r.sweep)
+      out.push(
+        `  ${threshold.toFixed(2)}  ${pct(s.wrong, s.questions).padStart(5)} | ${pct(s.german.quoteAt1, s.german.questions).padStart(5)} | ${pct(s.unanswerable.turnedAway, s.unanswerable.questions).padStart(5)} | ${pct(s.right, s.answered).padStart(5)}`,
+      );
   }
   for (const r of rows.filter((x) => x.env === 'archive')) {
     out.push(`\nmisses of "${r.config}" with the whole archive (${r.report.failures.length}):`);

@@ -37,7 +37,7 @@ import { type Verification, questionFacts, verified, verify } from './verify.js'
 import { quoteRange, widenToAnswer } from './windows.js';
 
 // The answer stage's public face: other stages and the tests import these from here.
-export type { Answer, Answerer, Quote, RankedSentence } from './types.js';
+export type { Answer, Answerer, AskOptions, Quote, RankedSentence } from './types.js';
 export type { AnswerSettings, Weights } from './settings.js';
 export { DEFAULT_ANSWER, DEFAULT_MIN_SCORE } from './settings.js';
 export { citedQuotes } from './quotes.js';
@@ -83,11 +83,13 @@ export function createAnswerer(options: {
   };
 
   return {
-    async answer(rawQuestion) {
+    async answer(rawQuestion, options = {}) {
       const question = validateQuestion(rawQuestion, settings.maxQuestionChars);
       const language = questionLanguage(question);
       const now = clock();
       let scope = timeScope(question, now);
+      if (scope?.kind === 'restrict' && options.relativeTime === 'prefer')
+        scope = { ...scope, kind: 'prefer' };
       let words = blank(question, scope?.spans ?? []);
       // "Was ist heute passiert?": today; "Wie heißt die Stadt heute?": nowadays, a word of the
       // question.
@@ -229,7 +231,7 @@ export function createAnswerer(options: {
       // the question's years, its salient words in the quote or its article's title and lead.
       const facts = questionFacts(
         question,
-        askedFor(question),
+        options.asked !== undefined ? options.asked : askedFor(question),
         terms,
         weights,
         retrieval.documentFrequencies,
@@ -272,7 +274,8 @@ export function createAnswerer(options: {
         return x;
       };
       const passes = (c: Candidate) =>
-        !settings.verify || verified(checkOf(c).check, settings.maxUnsupported);
+        !settings.verify ||
+        verified(checkOf(c).check, options.maxUnsupported ?? settings.maxUnsupported);
       // The answer: the best candidate that passes every check, among the first verifyDepth (the
       // sentence with the most of the question's words is often about another year, place or
       // thing, or lacks the amount asked for). Without verification, the first, unless it is about
@@ -323,7 +326,8 @@ export function createAnswerer(options: {
         }
         return picked;
       };
-      if (!best || best.confidence < settings.minScore) {
+      const minScore = options.minScore ?? settings.minScore;
+      if (!best || best.confidence < minScore) {
         const near = best ?? first;
         const nearest =
           near && near.confidence >= settings.nearScore
@@ -341,7 +345,7 @@ export function createAnswerer(options: {
           ...ranking,
         };
       }
-      let picked = leaders(settings.minScore);
+      let picked = leaders(minScore);
       // The same counted thing with another number in an article of another date: both, newest
       // first.
       const changed = changedFigures(picked, candidates, terms, settings, rangeOf);

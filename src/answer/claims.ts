@@ -5,10 +5,12 @@
  * differently ("differs"), the claim's figures, names and dates all in the quotes ("matches"), or
  * nothing to compare it with ("not_found"). Never "false", never "fake".
  */
-import type { Answer } from './answer.js';
+import { type Answer, type AskOptions, type Quote, citedQuotes } from './answer.js';
+import { type Asked, yearsIn } from './asked.js';
+import type { StoredArticle } from '../index/db.js';
+import { type Measure, type MeasureKind, comparable, measuresIn, sameValue } from './measures.js';
 import type { Engine } from './engine.js';
 import { InputError } from '../errors.js';
-import { figuresIn } from './figures.js';
 import { blank, timeScope } from './timeScope.js';
 import { splitSentences } from '../index/chunk.js';
 import { questionTerms, stem, tokenize } from '../text.js';
@@ -84,82 +86,143 @@ export function isCheckWorthy(statement: string): boolean {
   return words.slice(1).some((t) => /^\p{Lu}/u.test(statement.slice(t.start, t.end)));
 }
 
+/** What the claim check reads besides answers: each article's sentences, and synonyms. */
+export interface ClaimContext {
+  /** The sentences of an article (offsets into its text), to find where it gives a figure. */
+  readonly sentencesOf: (article: StoredArticle) => ReadonlyArray<{ start: number; end: number }>;
+  /** Whether two counted nouns' stems are synonyms (Jobs ~ Arbeitsplätze). */
+  readonly related: (a: string, b: string) => boolean;
+}
+
+/**
+ * The looser search for a claim's own figure: half of the claim's salient weight may be missing
+ * from a quote and its article's title and lead, and the threshold is the near score's.
+ */
+const LOOSE: AskOptions = { maxUnsupported: 0.5, minScore: 0.25 };
+
+/** The kind of answer a claim's figure asks the articles for. */
+const ASKED: Record<MeasureKind, Asked> = {
+  money: 'money',
+  percent: 'percent',
+  time: 'elapsed',
+  length: 'duration',
+  rank: 'rank',
+  count: 'count',
+};
+
+/** What the claim check reads through an engine: its index's sentences and its synonyms. */
+export function claimContext(engine: Pick<Engine, 'current' | 'synonyms'>): ClaimContext {
+  const synonyms = engine.synonyms();
+  return {
+    sentencesOf: (article) =>
+      engine.current().store.sentencesOf(article.row, 0, Number.MAX_SAFE_INTEGER),
+    related: (a, b) => synonyms?.of(a).has(b) === true,
+  };
+}
+
 /** Check a text's statements against the articles. */
 export async function checkClaims(
-  engine: Pick<Engine, 'answer'>,
+  engine: Pick<Engine, 'answer' | 'current' | 'synonyms'>,
   text: string,
   settings: ClaimSettings,
 ): Promise<ClaimCheck> {
+  const context = claimContext(engine);
   const worthy = statements(text).filter(isCheckWorthy);
   const fitting = worthy.filter((s) => s.length <= settings.maxStatementChars);
   const chosen = fitting.slice(0, settings.maxClaims);
   const claims: CheckedClaim[] = [];
   for (const statement of chosen) {
-    let answer: Answer;
+    let strict: Answer;
+    let loose: Answer;
+    const claimed = measuresIn(statement);
     try {
       // The claim's own numbers are what is compared, not words to look for: "10.000" in a claim
-      // would count against every sentence that gives another number for the same thing.
-      const figures = figuresIn(statement);
+      // would count against every sentence that gives another number for the same thing. Its
+      // figure says what kind of thing a quote must hold (an amount, a count, a rank); its time
+      // words are the writer's, so they only prefer articles of that time.
       const hedges = [...statement.matchAll(HEDGES)].map(
         (m) => [m.index, m.index + m[0].length] as const,
       );
-      const numbers = figures.map(
-        (f) =>
-          [f.start, f.start + f.text.length - (f.text.split(/\s+/).pop()?.length ?? 0)] as const,
-      );
-      const query = blank(statement, [...hedges, ...numbers]);
-      answer = await engine.answer(/[\p{L}]/u.test(query) ? query : statement);
+      const numbers = claimed.map((m) => [m.start, m.numberEnd] as const);
+      const blanked = blank(statement, [...hedges, ...numbers]);
+      const query = /[\p{L}]/u.test(blanked) ? blanked : statement;
+      const first = claimed[0];
+      const options: AskOptions = {
+        relativeTime: 'prefer',
+        ...(first ? { asked: ASKED[first.kind] } : {}),
+      };
+      // The answer as to a question, checked as strictly: what "differs" may rest on. And a
+      // looser one (more of the claim's words may be missing, a lower threshold): its articles are
+      // searched for the claim's own figure, which is evidence of its own.
+      strict = await engine.answer(query, options);
+      loose = claimed.length ? await engine.answer(query, { ...options, ...LOOSE }) : strict;
     } catch (error) {
       if (error instanceof InputError) continue;
       throw error;
     }
-    claims.push(judge(statement, { ...answer, question: statement }, settings.now));
+    claims.push(judge(statement, { ...strict, question: statement }, settings.now, context, loose));
   }
   return { text, claims, unchecked: worthy.length - claims.length };
 }
 
-/** The verdict for one statement from its answer. */
-export function judge(statement: string, answer: Answer, now: Date): CheckedClaim {
-  if (!answer.found) return { text: statement, verdict: 'not_found', answer, numbers: [] };
+/**
+ * The verdict for one statement from its answer. With figures: "matches" when an article the
+ * answer quotes gives the claim's figure (anywhere in it) for the same thing; "differs" when a
+ * quote gives another figure for the same thing and its article nowhere gives the claim's;
+ * otherwise "not_found". A quote is on the claim's subject because the answerer checked it (the
+ * claim's words, years and places, and the kind of figure).
+ */
+export function judge(
+  statement: string,
+  answer: Answer,
+  now: Date,
+  context: ClaimContext,
+  loose: Answer = answer,
+): CheckedClaim {
+  const claimed = measuresIn(statement);
+  if (!answer.found && !(claimed.length > 0 && loose.found))
+    return { text: statement, verdict: 'not_found', answer, numbers: [] };
   const quotes = answer.quotes;
-  const claimed = figuresIn(statement);
   if (claimed.length > 0) {
+    const sources = [
+      ...answer.sources,
+      ...loose.sources.filter((a) => !answer.sources.some((b) => b.row === a.row)),
+    ];
+    const subject = claimSubject(statement, claimed);
+    const supporting: Quote[] = [];
     const numbers: NumberComparison[] = [];
-    let same = 0;
     for (const f of claimed) {
-      // Some quote giving the same number for the same thing bears the claim out; otherwise the
-      // first quote that counts it (the best, or the newest when the articles' figures differ)
-      // says what the articles give.
-      const counting = quotes.flatMap((q) =>
-        figuresIn(q.text)
-          .filter((g) => g.noun === f.noun)
-          .map((g) => ({ g, q })),
-      );
-      if (counting.length === 0) continue;
-      if (counting.some(({ g }) => g.value === f.value)) same++;
-      else {
-        const first = counting[0];
-        if (first)
-          numbers.push({
-            claim: f.text,
-            article: first.g.text,
-            date: first.q.article.meta.date ?? null,
-          });
+      const support = supportFor(f, sources, subject, context);
+      if (support.length > 0) {
+        supporting.push(
+          ...support.filter(
+            (q) => !supporting.some((s) => s.start === q.start && s.article.row === q.article.row),
+          ),
+        );
+        continue;
+      }
+      for (const q of quotes) {
+        const other = measuresIn(q.text).find(
+          (g) => comparable(f, g, context.related) && !sameValue(f, g),
+        );
+        if (!other) continue;
+        numbers.push({ claim: f.text, article: other.text, date: q.article.meta.date ?? null });
+        break;
       }
     }
     if (numbers.length > 0) return { text: statement, verdict: 'differs', answer, numbers };
-    if (same > 0) {
-      // The quotes that give the claim's numbers first: they are what bears it out.
-      const gives = (text: string) =>
-        figuresIn(text).some((g) => claimed.some((f) => f.noun === g.noun && f.value === g.value));
-      const ordered = [
-        ...quotes.filter((q) => gives(q.text)),
-        ...quotes.filter((q) => !gives(q.text)),
-      ];
+    if (supporting.length > 0) {
+      // The sentences that give the claim's figures first: they are what bears it out.
+      const cited = citedQuotes(
+        [...supporting, ...quotes.filter((q) => !supporting.some((s) => overlaps(s, q)))].slice(
+          0,
+          Math.max(quotes.length, supporting.length),
+        ),
+      );
       return {
         text: statement,
         verdict: 'matches',
-        answer: { ...answer, quotes: ordered },
+        answer: { ...answer, quotes: cited.quotes, sources: cited.sources },
         numbers: [],
       };
     }
@@ -185,4 +248,70 @@ export function judge(statement: string, answer: Answer, now: Date): CheckedClai
   const verdict: Verdict =
     salient.length > 0 && salient.every((t) => covered(t.stem)) ? 'matches' : 'not_found';
   return { text: statement, verdict, answer, numbers: [] };
+}
+
+/** What a claim is about besides its figures: its salient words' stems, and its years. */
+interface ClaimSubject {
+  readonly stems: readonly string[];
+  readonly years: ReadonlySet<string>;
+}
+
+function claimSubject(statement: string, claimed: readonly Measure[]): ClaimSubject {
+  const inFigures = new Set(claimed.flatMap((m) => tokenize(m.text).map((t) => stem(t.text))));
+  const years = yearsIn(statement);
+  return {
+    stems: questionTerms(statement)
+      .filter((t) => t.salient && !inFigures.has(t.stem) && !years.has(t.stem))
+      .map((t) => t.stem),
+    years,
+  };
+}
+
+/**
+ * The sentences of these articles that give the claim's figure for the same thing, as quotes:
+ * the sentence with the one before it (or the article's title and date) must also name the
+ * claim's years and at least half of its salient words (a figure of another subject in the same
+ * article is no support: Apple's campus cost for a claim about Google's).
+ */
+function supportFor(
+  f: Measure,
+  articles: readonly StoredArticle[],
+  subject: ClaimSubject,
+  context: ClaimContext,
+): Quote[] {
+  const out: Quote[] = [];
+  for (const article of articles) {
+    const sentences = context.sentencesOf(article);
+    for (const [i, s] of sentences.entries()) {
+      const text = article.text.slice(s.start, s.end);
+      if (!measuresIn(text).some((g) => comparable(f, g, context.related) && sameValue(f, g)))
+        continue;
+      // The sentence and the one before (which "Das neue Gebäude" may point back to); not the
+      // one after, which may already be about another subject.
+      const around = [sentences[i - 1], s]
+        .flatMap((x) => (x ? [article.text.slice(x.start, x.end)] : []))
+        .join(' ');
+      if (!aboutSubject(subject, `${article.meta.title} ${around}`, article.meta.date)) continue;
+      out.push({ text, start: s.start, end: s.end, score: 1, article, sourceNumber: 0 });
+      break;
+    }
+  }
+  return out;
+}
+
+/** The claim's years are all there, and at least half of its salient words (or their compounds). */
+function aboutSubject(subject: ClaimSubject, text: string, date: string | undefined): boolean {
+  const years = yearsIn(text);
+  if (date) years.add(date.slice(0, 4));
+  if ([...subject.years].some((y) => !years.has(y))) return false;
+  if (subject.stems.length === 0) return true;
+  const stems = tokenize(text).map((t) => stem(t.text));
+  const found = subject.stems.filter((q) =>
+    stems.some((w) => w === q || (q.length >= 4 && (w.startsWith(q) || w.endsWith(q)))),
+  );
+  return found.length * 2 >= subject.stems.length;
+}
+
+function overlaps(a: Quote, b: Quote): boolean {
+  return a.article.row === b.article.row && a.start < b.end && b.start < a.end;
 }

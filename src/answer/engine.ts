@@ -6,6 +6,7 @@
 import {
   type Answer,
   type AnswerSettings,
+  type AskOptions,
   DEFAULT_ANSWER,
   DEFAULT_MIN_SCORE,
   createAnswerer,
@@ -40,7 +41,9 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  answer(question: string): Promise<Answer>;
+  answer(question: string, options?: AskOptions): Promise<Answer>;
+  /** The synonyms the answerer matches with (null: none). */
+  synonyms(): Synonyms | null;
   /** Titles of the indexed articles, newest first, for "what the articles cover". */
   topics(): string[];
   current(): LoadedIndex;
@@ -84,16 +87,17 @@ export function createEngine(options: EngineOptions): Engine {
     if (gen.retired && gen.inFlight === 0) gen.index.close();
   };
   return {
-    async answer(question) {
+    async answer(question, options) {
       const gen = live;
       gen.inFlight++;
       try {
-        return await gen.answerer.answer(question);
+        return await gen.answerer.answer(question, options);
       } finally {
         gen.inFlight--;
         release(gen);
       }
     },
+    synonyms: () => synonyms,
     topics: () => live.topics,
     current: () => live.index,
     reload() {

@@ -98,6 +98,27 @@ export function rightWrongSeparation(
   return { auc: wins / (right.length * wrong.length), right: right.length, wrong: wrong.length };
 }
 
+/**
+ * What other thresholds would give, from answers made without one (an answer whose first quote
+ * scores below t abstains): the wrong-answer rate, German quote@1, unanswerable turned away and
+ * precision at each. The threshold is chosen from this by precision (docs/quality.md).
+ */
+export function readerSweep(
+  questions: readonly EvalQuestion[],
+  unthresholded: readonly EvalAnswer[],
+  thresholds: readonly number[],
+): Array<{ threshold: number; report: ReaderReport }> {
+  return thresholds.map((threshold) => ({
+    threshold,
+    report: scoreReader(
+      questions,
+      unthresholded.map((a) =>
+        a.found && (a.quotes[0]?.score ?? 0) >= threshold ? a : { found: false, quotes: [] },
+      ),
+    ),
+  }));
+}
+
 /** A forwarded claim with its gold verdict (reader-dev/claims.jsonl). */
 export interface ClaimCase {
   id: string;

@@ -14,7 +14,9 @@ import type { Synonyms } from './synonyms.js';
  * Weight of each question term: its IDF over chunks, scaled by salience. A stem no chunk
  * contains weighs more than any other when it is a noun or name (asking about it and not finding
  * it is the strongest sign the articles do not answer), less when it is a verb or adjective
- * (paraphrases use other verbs).
+ * (paraphrases use other verbs). A known verb weighs like a noun since stop 17 (0.6 before): it
+ * says what is asked about the subject ("Wann *kommt* Destiny 2?" is not answered by when its
+ * development began); measured on both families (docs/quality.md).
  */
 export function termWeights(
   df: ReadonlyMap<string, number>,
@@ -25,7 +27,7 @@ export function termWeights(
     terms.map((t) => {
       const d = df.get(t.stem) ?? 0;
       const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
-      const factor = t.salient ? (d === 0 ? 1.3 : 1) : d === 0 ? 0.5 : 0.6;
+      const factor = t.salient ? (d === 0 ? 1.3 : 1) : d === 0 ? 0.5 : 1;
       // The words of one name ("Kim Jong Un") share: else a name outweighs what is asked about it.
       return [t.stem, (idf * factor) / Math.sqrt(t.nameWords ?? 1)];
     }),

@@ -3,6 +3,7 @@
  * sources, or an abstention, and what a reply needs to explain either.
  */
 import type { StoredArticle } from '../index/db.js';
+import type { Asked } from './asked.js';
 import type { Verification } from './verify.js';
 
 export interface Quote {
@@ -94,6 +95,20 @@ export interface RankedSentence {
   readonly check?: Verification;
 }
 
+/** How one question is to be read, where the caller knows better than its words. */
+export interface AskOptions {
+  /** The kind of answer asked for (the claim check knows it from the claim's figure). */
+  readonly asked?: Asked | null;
+  /**
+   * 'prefer': relative time words ("letztes Jahr") only prefer articles of that time instead of
+   * restricting to them (a forwarded claim's "last year" is the writer's, not today's).
+   */
+  readonly relativeTime?: 'restrict' | 'prefer';
+  /** This question's abstention threshold and share of salient weight that may be missing. */
+  readonly minScore?: number;
+  readonly maxUnsupported?: number;
+}
+
 export interface Answerer {
-  answer(question: string): Promise<Answer>;
+  answer(question: string, options?: AskOptions): Promise<Answer>;
 }

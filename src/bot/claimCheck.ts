@@ -42,7 +42,7 @@ export interface ClaimCheckSettings {
 /** Check `text` and reply in the chat it came from (a reply to the message). */
 export async function replyWithClaimCheck(
   ctx: Context,
-  engine: Pick<Engine, 'answer'>,
+  engine: Pick<Engine, 'answer' | 'current' | 'synonyms'>,
   text: string,
   settings: Pick<ClaimCheckSettings, 'maxQuestionLength'>,
   logger: Logger,

