@@ -7,7 +7,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Bot, type Context, Composer, GrammyError, type InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Engine, ThresholdInfo } from '../answer/engine.js';
+import { type Engine, type ThresholdInfo, newestFirst } from '../answer/engine.js';
 import { InputError } from '../errors.js';
 import { answerKeyboard, createButtonsFeature, quoteRefs } from './buttons.js';
 import { createClaimFeature } from './claimCheck.js';
@@ -18,6 +18,7 @@ import { DEFAULT_INLINE, type InlineSettings, createInlineFeature } from './inli
 import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { Logger } from '../logger.js';
 import { createRateLimiter } from './rateLimit.js';
+import { smallTalk, smallTalkText } from './smallTalk.js';
 import {
   type Lang,
   aboutText,
@@ -149,6 +150,21 @@ export function createBot(options: {
     return false;
   };
 
+  // An example question the articles answer, for small talk: a verified one about the newest
+  // article, worked out once per index.
+  let example: { builtAt: string; question: string | null } | null = null;
+  const exampleQuestion = async (): Promise<string | null> => {
+    const { manifest, store } = engine.current();
+    if (example?.builtAt !== manifest.builtAt) {
+      const newest = newestFirst(store.articles())[0];
+      example = {
+        builtAt: manifest.builtAt,
+        question: newest ? await sampleQuestion(engine, newest) : null,
+      };
+    }
+    return example.question;
+  };
+
   const answer = async (ctx: Context, rawQuestion: string): Promise<void> => {
     const lang = langOf(ctx);
     const question = rawQuestion.trim();
@@ -161,6 +177,12 @@ export function createBot(options: {
       return;
     }
     if (!(await allowed(ctx))) return;
+    const talk = smallTalk(question);
+    if (talk) {
+      const { manifest } = engine.current();
+      await replyHtml(ctx, smallTalkText(talk, lang, await exampleQuestion(), manifest.articles));
+      return;
+    }
     const started = performance.now();
     await ctx.replyWithChatAction('typing', topicOptions(ctx.msg)).catch(() => undefined);
     let result;

@@ -6,7 +6,7 @@ import type { Answer } from '../answer/answer.js';
 import type { CheckedClaim, ClaimCheck } from '../answer/claims.js';
 import type { StoredArticle } from '../index/db.js';
 import { articleLink } from './deepLink.js';
-import { paragraphs } from '../index/chunk.js';
+import { paragraphs, splitSentences } from '../index/chunk.js';
 
 export const TELEGRAM_LIMIT = 4096;
 
@@ -75,6 +75,7 @@ const T = {
     noWindow: 'Aus diesem Zeitraum gibt es keine Artikel',
     newest: 'die neuesten sind vom',
     undated: 'keiner der Artikel ist datiert',
+    noDate: 'ohne Datum',
     asOf: 'Stand',
     digest: 'Das melden die neuesten Artikel',
     none: 'Dazu steht nichts in den Artikeln.',
@@ -89,6 +90,7 @@ const T = {
     noWindow: 'There are no articles from that time',
     newest: 'the newest are from',
     undated: 'none of the articles is dated',
+    noDate: 'undated',
     asOf: 'as of',
     digest: 'The newest articles report',
     none: 'The articles do not answer this.',
@@ -108,9 +110,9 @@ export function formatDate(date: string | undefined, language: 'de' | 'en'): str
 }
 
 function sourceLine(a: StoredArticle, language: 'de' | 'en'): string[] {
-  return [a.meta.source, a.meta.author, formatDate(a.meta.date, language)].filter(
-    (x): x is string => Boolean(x),
-  );
+  // An undated source says so: a reader weighs a figure by when it was given.
+  const date = formatDate(a.meta.date, language) ?? T[language].noDate;
+  return [a.meta.source, a.meta.author, date].filter((x): x is string => Boolean(x));
 }
 
 function topicList(topics: readonly string[]): string {
@@ -309,6 +311,9 @@ export function shortenVerbatim(text: string, room: number): string {
   return best.trimEnd();
 }
 
+/** A paragraph longer than this is no context but the article: Kontext shows ±2 sentences. */
+const PARAGRAPH_CONTEXT_CHARS = 1200;
+
 /**
  * The paragraph (or paragraphs) around a quote, the quoted part in bold, as Telegram HTML: every
  * character a slice of the article. Over the limit, the text around the quote is cut at words,
@@ -323,11 +328,20 @@ export function contextHtml(
 ): string {
   const text = article.text;
   const ranges = paragraphs(text).filter(([a, b]) => a < end && start < b);
-  const from = Math.min(start, ranges[0]?.[0] ?? start);
-  const to = Math.max(end, ranges[ranges.length - 1]?.[1] ?? end);
+  const paragraphFrom = Math.min(start, ranges[0]?.[0] ?? start);
+  const paragraphTo = Math.max(end, ranges[ranges.length - 1]?.[1] ?? end);
+  let [from, to] = [paragraphFrom, paragraphTo];
+  // An article without paragraphs (one block of text): two sentences on either side instead.
+  if (to - from > PARAGRAPH_CONTEXT_CHARS) {
+    const sentences = splitSentences(text);
+    const first = sentences.findIndex((s) => s.end > start);
+    const last = sentences.findLastIndex((s) => s.start < end);
+    from = Math.min(start, sentences[Math.max(0, first - 2)]?.start ?? start);
+    to = Math.max(end, sentences[Math.min(sentences.length - 1, last + 2)]?.end ?? end);
+  }
   const caption = `<i>${language === 'de' ? 'Kontext' : 'Context'}:</i> ${escapeHtml([article.meta.title, ...sourceLine(article, language)].join(', '))}`;
   const render = (a: number, b: number, quote = text.slice(start, end)) =>
-    `<blockquote>${a > from ? '[…] ' : ''}${escapeHtml(text.slice(a, start))}<b>${escapeHtml(quote)}</b>${escapeHtml(text.slice(end, b))}${b < to ? ' […]' : ''}</blockquote>\n${caption}`;
+    `<blockquote>${a > paragraphFrom ? '[…] ' : ''}${escapeHtml(text.slice(a, start))}<b>${escapeHtml(quote)}</b>${escapeHtml(text.slice(end, b))}${b < paragraphTo ? ' […]' : ''}</blockquote>\n${caption}`;
   let [a, b] = [from, to];
   let html = render(a, b);
   while (html.length > limit && (a < start || b > end)) {

@@ -182,7 +182,7 @@ export function parseArticle(file: string, bytes: Buffer, options: ParseOptions 
     title: meta.title || derived.title || fallbackTitle(text),
     ...pick('source', meta.source || derived.source),
     ...pick('author', meta.author || derived.author),
-    ...pick('date', meta.date || derived.date),
+    ...pick('date', meta.date || derived.date || stampDate(text)),
     ...pick('url', meta.url),
     ...pick('lang', meta.lang || guessLanguage(text)),
   };
@@ -361,6 +361,21 @@ export function normalizeDate(value: string): string | undefined {
 }
 
 /**
+ * An agency stamp's date, the last one in the text: "(APA, 19.5.2016)", "(red, 12.3.2016)",
+ * "(2.1.2016)" (news agencies and many newsrooms close an article with one).
+ */
+export function stampDate(text: string): string | undefined {
+  const stamps = [
+    ...text.matchAll(/\((?:[^()\n]{1,40}?[,;]\s*)?(\d{1,2}\.\s?\d{1,2}\.\s?\d{4})\)/gu),
+  ];
+  for (const m of stamps.reverse()) {
+    const date = normalizeDate((m[1] ?? '').replace(/\s/gu, ''));
+    if (date) return date;
+  }
+  return undefined;
+}
+
+/**
  * datePublished of the page's JSON-LD (schema.org NewsArticle and the like), also inside @graph or
  * a list.
  */
@@ -396,7 +411,14 @@ const VIDEO_NOTICE =
   /browser does not support the video|Browser unterstützt (?:das|kein) Video|^Video abspielen$|^Zum Video$/i;
 const CAPTION = /(?:^|\S)(?:Bild|Foto|Fotos|Quelle|Image|Photo):\s/;
 const NAV_LABELS =
-  /^(?:Top-Thema|Weitere Themen|Mehr zum Thema|Mehr zu diesem Thema|Anzeige|Werbung|Teilen|Drucken|Artikel teilen|Lesen Sie auch:?|Auch interessant:?|Das könnte Sie auch interessieren:?|Advertisement)$/i;
+  /^(?:Top-Thema|Weitere Themen|Mehr zum Thema|Mehr zu diesem Thema|Anzeige|Werbung|Teilen|Drucken|Artikel teilen|Jetzt teilen|Teilen auf (?:Facebook|Twitter|X|WhatsApp)|Per E-Mail (?:teilen|versenden)|Lesen Sie auch:?|Auch interessant:?|Das könnte Sie auch interessieren:?|Advertisement|Share(?: on (?:Facebook|Twitter))?|Tweet)$/i;
+/**
+ * Junk inside a line: links of embedded tweets ("pic.twitter.com/…", "https://t.co/…"), a tweet's
+ * attribution ("— Name (@handle) September 6, 2015") and photo credits in brackets ("(Foto: APA)").
+ * They are removed with the space before them; the words around stay as they are.
+ */
+const INLINE_JUNK =
+  /\s*(?:(?:https?:\/\/)?pic\.twitter\.com\/\w+|https?:\/\/t\.co\/\w+|—\s[^—\n]{1,60}\(@\w{1,30}\)\s+\p{L}+\s+\d{1,2},\s+\d{4}|\((?:Foto|Fotos|Bild|Grafik|Video|Quelle|Photo|Image):\s[^)\n]{1,80}\))/gu;
 const BYLINE = /^(?:Von|By)\s*:?\s+(.{1,80})$/i;
 const TERMINAL = /[.!?:;"“”»«'’)]$/;
 
@@ -406,8 +428,9 @@ interface Line {
 }
 
 /**
- * Remove boilerplate lines and read the header. Only whole lines are dropped and kept lines are
- * only trimmed, so every sentence of the result appears in the source file as it is.
+ * Remove boilerplate lines, the junk inside lines (INLINE_JUNK), and read the header. Kept lines
+ * are only trimmed and cleared of that junk, so every sentence of the result appears in the source
+ * file as it is, but for a tweet's link or a photo credit.
  */
 export function cleanBody(
   body: string,
@@ -427,11 +450,13 @@ export function cleanBody(
   const isLabel = (text: string) => text.length <= 100 && !TERMINAL.test(text);
   let lines = body.split('\n').map((l) => l.trim());
   if (markdown) lines = lines.map((l) => l.replace(/^#{1,6}\s+/, ''));
-  for (const text of lines) {
-    if (text === '') {
-      kept.push({ text, blank: true });
+  for (const line of lines) {
+    if (line === '') {
+      kept.push({ text: line, blank: true });
       continue;
     }
+    const text = line.replace(INLINE_JUNK, '').trim();
+    if (text === '') continue;
     if (SKIP_LINK.test(text)) {
       const src = SOURCE_IN_SKIP_LINK.exec(text);
       if (src) derived.source ??= src[1];
@@ -442,7 +467,8 @@ export function cleanBody(
       dropLastIf(isLabel);
       continue;
     } // a video's title sits above its duration
-    if (CAPTION.test(text) && !/[.!?]["“”»«]?$/.test(text)) {
+    // A caption is a short line; a long paragraph that names a photo's source is text.
+    if (CAPTION.test(text) && text.length <= 200 && !/[.!?]["“”»«]?$/.test(text)) {
       dropLastIf((t) => isLabel(t) && t.includes(' | '));
       continue;
     }

@@ -250,6 +250,29 @@ describe('createBot (calls recorded, updates fed by handleUpdate)', () => {
     );
   });
 
+  it('small talk gets a friendly line with an example question the articles answer, never a quote', async () => {
+    const h = harness(); // three messages a minute per user
+    for (const text of ['Hallo!', 'Danke!', 'Hallo, was kannst du?'])
+      await h.send({ chat: privateChat, text });
+    const replies = h.texts();
+    expect(replies[0]).toMatch(/^Hallo! Ich beantworte Fragen zu 2 Artikeln/);
+    expect(replies[1]).toMatch(/^Gern geschehen!/);
+    expect(replies[2]).toMatch(/^Ich suche in 2 Artikeln/);
+    for (const r of replies) {
+      expect(r).not.toMatch(/Dazu steht nichts|<blockquote>/);
+      const example = /<i>(.*)<\/i>/.exec(r)?.[1] ?? '';
+      expect(example).not.toBe('');
+      expect((await engine.answer(example)).found).toBe(true);
+    }
+    // A greeting with a question is a question.
+    const q = harness();
+    await q.send({
+      chat: privateChat,
+      text: 'Hallo, in welcher Region liegt das Kosmodrom Wostotschny?',
+    });
+    expect(q.texts()[0]).toMatch(/^<blockquote>/);
+  });
+
   it('says so when the articles do not answer', async () => {
     const h = harness();
     await h.send({ chat: privateChat, text: 'Wie viele Einwohner hat München?' });

@@ -204,7 +204,30 @@ describe('context', () => {
     );
   });
 
-  it('cuts a long paragraph around the quote at words, within 4096 characters, all of it from the article', () => {
+  it('a paragraph too long to be context (an article in one block): two sentences on either side', () => {
+    const html = contextHtml(article, start, end, 'de');
+    const parsed = parseTelegramHtml(html);
+    if ('error' in parsed) throw new Error(parsed.error);
+    expect(parsed.text.replace(/\nKontext:.*$/s, '')).toBe(
+      '[…] Ein Satz davor mit <Zeichen>. Ein Satz davor mit <Zeichen>. Das Zitat selbst & mehr. Ein Satz danach. Ein Satz danach. […]',
+    );
+  });
+
+  it('cuts the context around a quote at words, within 4096 characters, all of it from the article', () => {
+    const long = `${'Wort '.repeat(2000)}Das Zitat selbst & mehr.`;
+    const whole: StoredArticle = { ...article, text: long };
+    const [start, end] = [long.indexOf('Das Zitat'), long.length];
+    const html = contextHtml(whole, start, end, 'de');
+    expect(html.length).toBeLessThanOrEqual(4096);
+    expect(html).toContain('<b>Das Zitat selbst &amp; mehr.</b>');
+    const parsed = parseTelegramHtml(html);
+    if ('error' in parsed) throw new Error(parsed.error);
+    const inner = parsed.text.replace(/\nKontext:.*$/s, '');
+    expect(inner.startsWith('[…] ')).toBe(true);
+    expect(long).toContain(inner.slice(4));
+  });
+
+  it('an excerpt of a long paragraph is marked […] at both ends, all of it from the article', () => {
     const html = contextHtml(article, start, end, 'de');
     expect(html.length).toBeLessThanOrEqual(4096);
     expect(html).toContain('<b>Das Zitat selbst &amp; mehr.</b>');

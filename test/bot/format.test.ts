@@ -89,11 +89,11 @@ describe('answerHtml', () => {
     });
     expect(answerHtml(abstained, ['A & B'])).toBe(
       'Dazu steht nichts in den Artikeln.\n\nAm nächsten kommen Ihrer Frage: ' +
-        '<a href="https://example.org/a?x=1&amp;y=2">Titel &lt;mit&gt; &amp; &quot;Zeichen&quot;</a> (DW, 13.09.2023), „Ohne &lt;Link&gt;“.\n' +
+        '<a href="https://example.org/a?x=1&amp;y=2">Titel &lt;mit&gt; &amp; &quot;Zeichen&quot;</a> (DW, 13.09.2023), „Ohne &lt;Link&gt;“ (ohne Datum).\n' +
         'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.',
     );
     expect(answerText(abstained, ['A & B'])).toBe(
-      'Dazu steht nichts in den Artikeln. Am nächsten kommen Ihrer Frage: „Titel <mit> & "Zeichen"“ (DW, 13.09.2023, https://example.org/a?x=1&y=2), „Ohne <Link>“. ' +
+      'Dazu steht nichts in den Artikeln. Am nächsten kommen Ihrer Frage: „Titel <mit> & "Zeichen"“ (DW, 13.09.2023, https://example.org/a?x=1&y=2), „Ohne <Link>“ (ohne Datum). ' +
         'Versuchen Sie es mit anderen Stichworten, etwa Namen, Orten oder Zahlen aus den Artikeln.',
     );
     expect(answerJson(abstained).nearest?.map((s) => s.id)).toEqual(['a', 'b']);

@@ -180,6 +180,27 @@ describe('cleanBody', () => {
     expect(derived.author).toBe('mk');
     expect(text).toBe('Erster Satz steht hier.\nLetzter Satz.');
   });
+
+  it('removes embedded tweets’ links and attributions, photo credits in brackets and share prompts', () => {
+    const { text } = cleanBody(
+      [
+        'Thanks for the messages. pic.twitter.com/SGB8NEssCF Mittlerweile postete er ein Selfie.',
+        'Großes Kino https://t.co/H0TUOwoa0Z pic.twitter.com/itr1Lrb2UK Der Protest geht weiter.',
+        'Wir sind da — Ein Fan (@fan_123) September 6, 2015 Die Polizei bestätigte das.',
+        'Der Minister (Foto: APA/Schlager) sprach am Montag.',
+        'Jetzt teilen',
+        'Share on Facebook',
+      ].join('\n'),
+    );
+    expect(text).toBe(
+      [
+        'Thanks for the messages. Mittlerweile postete er ein Selfie.',
+        'Großes Kino Der Protest geht weiter.',
+        'Wir sind da Die Polizei bestätigte das.',
+        'Der Minister sprach am Montag.',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('normalizeDate', () => {
@@ -206,6 +227,21 @@ describe('normalizeDate', () => {
 });
 
 describe('article dates', () => {
+  it('an agency stamp dates an undated article, the last one counts; front matter wins', () => {
+    const stamped =
+      'Wien – Der Text des Artikels. Noch ein Satz (Quelle: dpa, 1.1.2015). (APA, 19.5.2016)';
+    expect(parseArticle('a.md', Buffer.from(stamped)).meta.date).toBe('2016-05-19');
+    expect(
+      parseArticle('b.md', Buffer.from('Ein Text. (red, 31.2.2016)')).meta.date,
+    ).toBeUndefined();
+    expect(
+      parseArticle('c.md', Buffer.from(`---\ndate: 2016-05-01\n---\n${stamped}`)).meta.date,
+    ).toBe('2016-05-01');
+    expect(
+      parseArticle('d.md', Buffer.from('Ohne Stempel (siehe 2016).')).meta.date,
+    ).toBeUndefined();
+  });
+
   const page = (
     head: string,
   ) => `<!doctype html><html lang="de"><head><title>Seite</title>${head}</head><body><article><h1>Titel</h1>
