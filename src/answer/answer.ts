@@ -268,6 +268,7 @@ export function createAnswerer(options: {
             otherStates: settings.abstainOnOtherStates && c.otherStates === true,
             crossLingual: crossLingual(c),
             dated: dateStems && inWindow?.has(c.article.row) ? dateStems : null,
+            articleText: c.article.text,
           });
           checks.set(c, (x = { range, window, check }));
         }

@@ -9,7 +9,7 @@
  *   must be there; of the rest, a small share of the weight may be missing (a reader's word the
  *   article does not use).
  */
-import type { QuestionTerm } from '../text.js';
+import { type QuestionTerm, wordRoot } from '../text.js';
 import { type Asked, askedNoun, holdsAsked, namesAsked, numberWord, yearsIn } from './asked.js';
 import { type TermForms, type Words, termMatch } from './evidence.js';
 import { stateOfStem } from './states.js';
@@ -76,7 +76,36 @@ export interface QuoteContext {
    * ("am 13. September" and an article of 13.09.): its date is part of what it says.
    */
   readonly dated: ReadonlySet<string> | null;
+  /** The whole article's text: a month the question names may stand anywhere in it. */
+  readonly articleText: string;
 }
+
+/**
+ * Words that only place a date the question names ("*Ende* 2015", "*Anfang* Juni"): the year or
+ * month carries the time, checked on its own.
+ */
+const DATE_POSITION = new Set(['end', 'anfang', 'mitt', 'beginn', 'fruh', 'spat']);
+
+/** Months as the stemmer writes them (Jänner and Januar, März and Maerz). */
+const MONTH_STEMS: ReadonlyMap<string, RegExp> = new Map(
+  (
+    [
+      ['januar', /jänner|januar/iu],
+      ['jann', /jänner|januar/iu],
+      ['februar', /februar|feber/iu],
+      ['marz', /märz/iu],
+      ['april', /april/iu],
+      ['mai', /(?<![\p{L}])mai(?![\p{L}])/iu],
+      ['juni', /juni/iu],
+      ['juli', /juli/iu],
+      ['august', /august/iu],
+      ['septemb', /september/iu],
+      ['oktob', /oktober/iu],
+      ['novemb', /november/iu],
+      ['dezemb', /dezember/iu],
+    ] as const
+  ).map(([stem, re]) => [stem, re]),
+);
 
 export interface Verification {
   /** The kind of answer asked for is in the quote (true when the question does not say). */
@@ -134,6 +163,11 @@ export function verify(facts: QuestionFacts, quote: QuoteContext): Verification 
   for (const { term, weight, unknown } of quote.crossLingual ? [] : facts.salient) {
     // Too short to be a subject an article names the same way ("Russland & Co").
     if (unknown && term.stem.length <= 2) continue;
+    if (DATE_POSITION.has(term.stem) && facts.years.size > 0) continue;
+    // A month the question names: the article's (its text or its date), not only the quote's.
+    const month = MONTH_STEMS.get(term.stem);
+    if (month && (month.test(quote.articleText) || quote.date?.slice(5, 7) === monthOf(term.stem)))
+      continue;
     all += weight;
     if (found(term, unknown, quote.words)) {
       inQuote += weight;
@@ -166,13 +200,16 @@ export function verify(facts: QuestionFacts, quote: QuoteContext): Verification 
 
 /**
  * Looser than the ranking's matching, for support only: a compound of the text that begins with
- * the word ("Sklaven" in "Sklavenhandels"), and a short word with or without a plural s ("CD",
- * "CDs").
+ * the word or its root ("Sklaven" in "Sklavenhandels", "Werbung" ~ "Werbemaßnahmen"), and a short
+ * word with or without a plural s ("CD", "CDs").
  */
 function looseIn(stem: string, words: Words): boolean {
+  const root = wordRoot(stem);
   return words.stems.some(
     (w) =>
       (stem.length >= 5 && w.length > stem.length && w.startsWith(stem)) ||
+      // the word's root beginning a longer compound: Werbung ~ Werbemaßnahmen
+      (root.length >= 4 && w.length >= root.length + 5 && w.startsWith(root)) ||
       (stem.length <= 4 && (w === `${stem}s` || `${w}s` === stem)),
   );
 }
@@ -228,4 +265,24 @@ function editDistance(a: string, b: string, limit: number): boolean {
     prev = row;
   }
   return (prev[b.length] ?? limit + 1) <= limit;
+}
+
+/** The month number ("12") a month stem names. */
+function monthOf(stem: string): string {
+  const order = [
+    'januar',
+    'februar',
+    'marz',
+    'april',
+    'mai',
+    'juni',
+    'juli',
+    'august',
+    'septemb',
+    'oktob',
+    'novemb',
+    'dezemb',
+  ];
+  const i = order.indexOf(stem === 'jann' ? 'januar' : stem);
+  return String(i + 1).padStart(2, '0');
 }

@@ -20,6 +20,10 @@ const ARTICLES: Record<string, string> = {
     '---\ntitle: Italien verbietet Rauchen im Auto\n---\nItalien verbietet das Rauchen im Auto, wenn Kinder oder Schwangere mitfahren. Wer erwischt wird, zahlt bis zu 500 Euro Strafe.\n',
   'buffett.md':
     '---\ntitle: Mittagessen versteigert\n---\nDer Power Lunch mit dem Investor Warren Buffett hat einen Abnehmer gefunden. Die Firma Dalian Zeus Entertainment bekommt den Zuschlag bei der Auktion.\n',
+  'werbung.md':
+    '---\ntitle: Polizei wirbt um Nachwuchs\n---\nWien – Das Innenministerium hat von September bis Jahresende 2015 rund 300.000 Euro für Werbemaßnahmen ausgegeben, um neue Polizisten zu gewinnen.\n',
+  'wahl.md':
+    '---\ntitle: Stillstand in Spanien\n---\nIn Spanien herrscht seit der Parlamentswahl am 20. Dezember ein Stillstand. Die PSOE kam auf 89 Sitze, Podemos stellt 65 und Ciudadanos 40 Sitze.\n',
   'wetter.md':
     '---\ntitle: Sommer in Wien\n---\nIn Wien war es im Juli heiß. Die Bäder meldeten viele Besucher.\n',
 };
@@ -68,6 +72,20 @@ describe('the answerer checks a quote part by part before quoting it', () => {
     );
   });
 
+  it('a date’s position ("Ende 2015") needs no word of its own, a month may stand anywhere in the article', async () => {
+    const money = await engine.answer(
+      'Wie viel Geld hat das Innenministerium Ende 2015 für Werbung ausgegeben?',
+    );
+    expect(money.quotes[0]?.text).toContain('rund 300.000 Euro');
+    const seats = await engine.answer(
+      'Wie viele Sitze hat Podemos bei der Wahl im Dezember geholt?',
+    );
+    expect(seats.quotes[0]?.text).toContain('Podemos stellt 65');
+    expect(
+      (await engine.answer('Wie viele Sitze hat Podemos bei der Wahl im März geholt?')).found,
+    ).toBe(false);
+  });
+
   it('a reader’s typo in a name still finds it', async () => {
     const a = await engine.answer('Wer hat den Lunch mit Warren Bufett ersteigert?');
     expect(a.found).toBe(true);
@@ -106,6 +124,7 @@ describe('verify', () => {
     otherStates: false,
     crossLingual: extra.crossLingual ?? false,
     dated: null,
+    articleText: text,
   });
 
   it('names what is missing, and counts the title as the quote’s subject', () => {
