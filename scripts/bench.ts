@@ -368,12 +368,50 @@ async function botBench(corpus: string, model: string): Promise<Record<string, n
       p50Ms: round(percentile(latencies, 50), 1),
       p95Ms: round(percentile(latencies, 95), 1),
       burstAnswersPerSecond: round(100 / (ms(t) / 1000), 1),
+      ...(await inboxCost(data)),
     };
   } finally {
     await app.stop();
     await tg.stop();
     rmSync(data, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the durable inbox adds to each update, on this disk: storing it, taking it, recording its
+ * reply before and after the send, settling it (five synchronous commits), median and p95 of 300.
+ */
+async function inboxCost(dir: string): Promise<Record<string, number>> {
+  const { openInbox } = await import('../src/bot/inbox.js');
+  const inbox = openInbox(path.join(dir, 'bench-inbox.sqlite'));
+  const times: number[] = [];
+  try {
+    for (let i = 1; i <= 300; i++) {
+      const t = performance.now();
+      inbox.put([
+        {
+          update_id: i,
+          message: {
+            message_id: i,
+            date: 0,
+            chat: { id: i, type: 'private', first_name: 'A' },
+            text: 'Wie viele Panzer hat Russland verloren?',
+          },
+        } as never,
+      ]);
+      const [u] = inbox.take(1);
+      inbox.sending(i, 0, 'sendMessage');
+      inbox.sent(i, 0, '{"message_id":1}');
+      inbox.settle(u?.updateId ?? i);
+      times.push(ms(t));
+    }
+  } finally {
+    inbox.close();
+  }
+  return {
+    inboxMsPerUpdateP50: round(percentile(times, 50), 2),
+    inboxMsPerUpdateP95: round(percentile(times, 95), 2),
+  };
 }
 
 async function main(): Promise<void> {
@@ -567,7 +605,7 @@ function printReport(r: {
   }
   out.push('');
   out.push(
-    `Bot end to end (fake Bot API, real corpus): p50 ${r.bot.p50Ms} ms, p95 ${r.bot.p95Ms} ms per answer; burst of 100 chats: ${r.bot.burstAnswersPerSecond} answers/s.`,
+    `Bot end to end (fake Bot API, real corpus, through the durable inbox): p50 ${r.bot.p50Ms} ms, p95 ${r.bot.p95Ms} ms per answer; burst of 100 chats: ${r.bot.burstAnswersPerSecond} answers/s. The inbox's own cost per update (five synchronous commits): p50 ${r.bot.inboxMsPerUpdateP50} ms, p95 ${r.bot.inboxMsPerUpdateP95} ms.`,
   );
   out.push(`Bench took ${r.benchSeconds} s.`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -1,15 +1,17 @@
 /**
  * The composition root of `npm start`: model, index, engine, bot, and how updates arrive (long
- * polling with @grammyjs/runner, or a webhook with a health endpoint). Returns a handle whose
+ * polling or a webhook with a health endpoint, both through the durable inbox: src/bot/serving.ts). Returns a handle whose
  * stop() finishes the questions in flight, then closes everything.
  */
-import { type Server, createServer } from 'node:http';
+import type { Server } from 'node:http';
 import path from 'node:path';
-import { type RunnerHandle, run } from '@grammyjs/runner';
-import { webhookCallback } from 'grammy';
 import { createAdminFeature } from './bot/admin.js';
 import { createBot, registerCommands, type BotSettings, type BotStats } from './bot/bot.js';
 import { FEEDBACK_FILE, type FeedbackStore, openFeedbackStore } from './bot/feedbackStore.js';
+import type { DispatcherSettings } from './bot/dispatcher.js';
+import { INBOX_FILE, type Inbox, openInbox } from './bot/inbox.js';
+import type { PollerSettings } from './bot/poller.js';
+import { startServing } from './bot/serving.js';
 import { type BuildManager, createBuildManager } from './index/buildManager.js';
 import { BOTFATHER_HELP, type Config, type RetrievalMode } from './config.js';
 import { embedderForMode, modelMissingWarning } from './index/embed.js';
@@ -20,8 +22,10 @@ import { buildIndex } from './index/indexer.js';
 import type { Logger } from './logger.js';
 import { currentIndexFolder } from './index/store.js';
 
-const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query'] as const;
-const DAY_MS = 86_400_000;
+/** Question texts past their retention, and settled updates after a day, are purged hourly. */
+const PURGE_MS = 3_600_000;
+/** How long a graceful stop waits for the updates in flight (the rest wait in the inbox). */
+const STOP_DEADLINE_MS = 8000;
 
 export interface App {
   readonly engine: Engine;
@@ -37,6 +41,8 @@ export interface App {
   readonly builds: BuildManager;
   /** Answers, votes and stored questions (DATA_DIR/feedback.sqlite). */
   readonly feedback: FeedbackStore;
+  /** Updates stored before they are handled (DATA_DIR/inbox.sqlite). */
+  readonly inbox: Inbox;
   /** The webhook/health server's address in webhook mode. */
   readonly server: Server | null;
   stop(): Promise<void>;
@@ -47,9 +53,16 @@ export interface AppOptions {
   logger: Logger;
   /** Tests pass settings such as a shorter retry cap. */
   botSettings?: Partial<BotSettings>;
+  /** Tests pass shorter retries and timeouts for the dispatcher and the poller. */
+  serveSettings?: { dispatcher?: Partial<DispatcherSettings>; poller?: Partial<PollerSettings> };
 }
 
-export async function startApp({ config, logger, botSettings }: AppOptions): Promise<App> {
+export async function startApp({
+  config,
+  logger,
+  botSettings,
+  serveSettings,
+}: AppOptions): Promise<App> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError(BOTFATHER_HELP);
   const { embedder, mode, missingModel } = await embedderForMode(
     {
@@ -122,14 +135,17 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     storeQuestions: config.STORE_QUESTIONS,
     retentionDays: config.QUESTION_RETENTION_DAYS,
   });
+  // Updates, stored before Telegram is told they arrived; settled once handled (inbox.ts).
+  const inbox = openInbox(path.join(config.DATA_DIR, INBOX_FILE));
   const purgeTimer = setInterval(() => {
     try {
       const n = feedback.purge();
       if (n) logger.info({ forgotten: n }, 'question texts past the retention forgotten');
+      inbox.purge();
     } catch (error) {
-      logger.warn({ err: errorMessage(error) }, 'question purge failed');
+      logger.warn({ err: errorMessage(error) }, 'purge failed');
     }
-  }, DAY_MS);
+  }, PURGE_MS);
   purgeTimer.unref();
   const stats: BotStats = { answered: 0, abstained: 0, startedAt: new Date() };
   const builds = createBuildManager({
@@ -148,6 +164,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     stats,
     logger,
     feedback,
+    inbox,
     settings: {
       adminIds: config.ADMIN_USER_IDS,
       corpusDir: config.CORPUS_DIR,
@@ -176,6 +193,7 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
       threshold: answering.threshold,
       features: [admin],
       adminIds: config.ADMIN_USER_IDS,
+      errors: 'rethrow',
       ...botSettings,
       inline: { rateLimitPerUser: config.RATE_LIMIT_INLINE_PER_USER, ...botSettings?.inline },
     },
@@ -185,46 +203,27 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     logger.warn({ err: errorMessage(error) }, 'setMyCommands failed'),
   );
 
-  let runner: RunnerHandle | null = null;
-  let server: Server | null = null;
-  if (config.WEBHOOK_URL) {
-    const path = new URL(config.WEBHOOK_URL).pathname;
-    const handle = webhookCallback(bot, 'http', { secretToken: config.WEBHOOK_SECRET ?? '' });
-    server = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/healthz') {
-        const m = engine.current().manifest;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            ok: true,
-            articles: m.articles,
-            chunks: m.chunks,
-            mode,
-            model: embedder?.modelId ?? null,
-            ...(missingModel ? { missingModel } : {}),
-          }),
-        );
-        return;
-      }
-      if (req.method === 'POST' && req.url === path) {
-        handle(req, res).catch((error: unknown) => {
-          logger.error({ err: errorMessage(error) }, 'webhook request failed');
-          if (!res.headersSent) res.writeHead(500).end();
-        });
-        return;
-      }
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server?.listen(config.PORT, resolve));
-    await bot.api.setWebhook(config.WEBHOOK_URL, {
-      secret_token: config.WEBHOOK_SECRET ?? '',
-      allowed_updates: ALLOWED_UPDATES,
-    });
-    logger.info({ port: config.PORT, path }, 'webhook mode');
-  } else {
-    await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
-    logger.info({ bot: bot.botInfo.username }, 'long polling');
-  }
+  const serving = await startServing({
+    bot,
+    inbox,
+    logger,
+    webhook: config.WEBHOOK_URL
+      ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? '', port: config.PORT }
+      : null,
+    health: () => {
+      const m = engine.current().manifest;
+      return {
+        articles: m.articles,
+        chunks: m.chunks,
+        mode,
+        model: embedder?.modelId ?? null,
+        ...(missingModel ? { missingModel } : {}),
+      };
+    },
+    ...(serveSettings?.dispatcher ? { dispatcher: serveSettings.dispatcher } : {}),
+    ...(serveSettings?.poller ? { poller: serveSettings.poller } : {}),
+  });
+  const server = serving.server;
 
   let stopping: Promise<void> | null = null;
   return {
@@ -235,22 +234,17 @@ export async function startApp({ config, logger, botSettings }: AppOptions): Pro
     mode,
     missingModel,
     feedback,
+    inbox,
     stop() {
       stopping ??= (async () => {
-        if (runner?.isRunning()) await runner.stop();
-        // runner.stop() resolves once fetching has ended, not when the updates in flight are done
-        // (@grammyjs/runner 2: the sink hands them off): wait for those, so an answer being sent
-        // is still recorded before the feedback store closes (up to 30 s).
-        for (
-          const deadline = Date.now() + 30_000;
-          runner && runner.size() > 0 && Date.now() < deadline;
-        )
-          await new Promise((resolve) => setTimeout(resolve, 20));
+        // Stop taking updates; those in flight finish within the deadline or wait in the inbox
+        // for the next start (SIGTERM must end within 10 s).
+        await serving.stop(STOP_DEADLINE_MS);
         await builds.current()?.terminate(); // an unfinished build is discarded; the index stays as it was
-        if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
         engine.close();
         clearInterval(purgeTimer);
         feedback.close();
+        inbox.close();
         logger.info('stopped');
       })();
       return stopping;

@@ -280,6 +280,7 @@ describe('webhook mode', () => {
           chunks: 20,
           mode: 'hybrid',
           model,
+          inbox: { waiting: 0, inFlight: 0, givenUp24h: 0 },
         });
         const update = {
           update_id: 1,
@@ -306,6 +307,25 @@ describe('webhook mode', () => {
         expect((await post('geheim_123')).status).toBe(200);
         await own.waitForSent(1);
         expect(own.sent[0]?.text).toContain('Kokushikan-Universität');
+        // Telegram sends an update again when it saw no 200: answered once all the same.
+        expect((await post('geheim_123')).status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(own.sent).toHaveLength(1);
+        const raw = (body: string) =>
+          fetch(`${base}/telegram/hook`, {
+            method: 'POST',
+            headers: { 'x-telegram-bot-api-secret-token': 'geheim_123' },
+            body,
+          });
+        expect((await raw('{"kein": json')).status).toBe(400);
+        expect((await raw('{"message": {}}')).status).toBe(400);
+        expect(
+          (
+            await raw(`{"update_id": 7, "x": "${'a'.repeat(1_100_000)}"}`).catch(() => ({
+              status: 413,
+            }))
+          ).status,
+        ).toBe(413);
         expect((await fetch(`${base}/other`)).status).toBe(404);
       },
     );
@@ -390,6 +410,7 @@ describe('npm start when the model cannot be loaded', () => {
           mode: 'lexical',
           model: null,
           missingModel: broken,
+          inbox: { waiting: 0, inFlight: 0, givenUp24h: 0 },
         });
       },
     );

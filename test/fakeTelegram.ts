@@ -122,7 +122,12 @@ export class FakeTelegram {
   readonly callbackAnswers: Array<{ callback_query_id: string; text?: string }> = [];
   private server: Server;
   private updates: Update[] = [];
-  private nextUpdateId = 1;
+  /**
+   * Update ids go on from one fake to the next, as a real bot's do: a bot started again on the
+   * same data folder must not see its first update ids again.
+   */
+  private static idBlocks = 0;
+  private nextUpdateId = 1 + 1_000_000 * FakeTelegram.idBlocks++;
   private nextMessageId = 1000;
   private waiters: Array<() => void> = [];
   private faults = new Map<string, Fault[]>();
@@ -159,7 +164,63 @@ export class FakeTelegram {
     const full = { update_id: this.nextUpdateId++, ...update };
     this.updates.push(full);
     for (const w of this.waiters.splice(0)) w();
+    void this.deliver();
     return full;
+  }
+
+  /** The update ids getUpdates has handed out so far (some perhaps more than once). */
+  readonly fetched = new Set<number>();
+  /** Webhook mode: where updates are posted instead of the URL's host (the bot's local server). */
+  webhookTarget: string | null = null;
+  /** Webhook requests that got a 2xx, and those that failed or timed out (and were posted again). */
+  readonly webhookPosts = { ok: 0, failed: 0 };
+  /** How long a webhook request may take before it counts as failed (ms), and the pause after. */
+  webhookTimeoutMs = 2000;
+  webhookRetryMs = 100;
+  private webhook: { url: string; secret: string } | null = null;
+  private delivering = false;
+
+  /**
+   * Post the pending updates to the webhook, a few at a time, as Telegram does: an update leaves
+   * only when its request got a 2xx; a failed or timed-out one is posted again after a pause.
+   */
+  private async deliver(): Promise<void> {
+    if (this.delivering || !this.webhook || !this.webhookTarget) return;
+    this.delivering = true;
+    try {
+      while (this.webhook && this.webhookTarget && this.updates.length > 0) {
+        const { url, secret } = this.webhook;
+        const target = `${this.webhookTarget}${new URL(url).pathname}`;
+        const batch = this.updates.slice(0, 4);
+        const results = await Promise.all(
+          batch.map(async (u) => {
+            try {
+              const res = await fetch(target, {
+                method: 'POST',
+                headers: {
+                  'content-type': 'application/json',
+                  'x-telegram-bot-api-secret-token': secret,
+                },
+                body: JSON.stringify(u),
+                signal: AbortSignal.timeout(this.webhookTimeoutMs),
+              });
+              await res.arrayBuffer().catch(() => undefined);
+              return res.ok;
+            } catch {
+              return false;
+            }
+          }),
+        );
+        const delivered = new Set(batch.filter((_, i) => results[i]).map((u) => u.update_id));
+        this.webhookPosts.ok += delivered.size;
+        this.webhookPosts.failed += batch.length - delivered.size;
+        this.updates = this.updates.filter((u) => !delivered.has(u.update_id));
+        if (delivered.size < batch.length)
+          await new Promise((resolve) => setTimeout(resolve, this.webhookRetryMs));
+      }
+    } finally {
+      this.delivering = false;
+    }
   }
 
   /** A text message update from a user in a chat. */
@@ -402,8 +463,13 @@ export class FakeTelegram {
     switch (method) {
       case 'getMe':
         return ok(this.botInfo);
-      case 'deleteWebhook':
       case 'setWebhook':
+        this.webhook = { url: asText(payload.url), secret: asText(payload.secret_token) };
+        void this.deliver();
+        return ok(true);
+      case 'deleteWebhook':
+        this.webhook = null;
+        return ok(true);
       case 'setMyCommands':
       case 'sendChatAction':
         return ok(true);
@@ -469,7 +535,9 @@ export class FakeTelegram {
             });
           });
         }
-        return ok(this.updates.slice(0, Number(payload.limit ?? 100)));
+        const batch = this.updates.slice(0, Number(payload.limit ?? 100));
+        for (const u of batch) this.fetched.add(u.update_id);
+        return ok(batch);
       }
       case 'getFile': {
         const file = this.files.get(String(payload.file_id));

@@ -22,6 +22,7 @@ import { escapeHtml } from './format.js';
 import type { BuildProgress } from '../index/indexer.js';
 import { normalizeDate, parseArticle } from '../ingest/ingest.js';
 import type { Logger } from '../logger.js';
+import type { Inbox } from './inbox.js';
 import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { BotStats } from './bot.js';
 import type { FeedbackStore, GapsReport } from './feedbackStore.js';
@@ -120,6 +121,8 @@ export function createAdminFeature(options: {
   stats: BotStats;
   logger: Logger;
   feedback?: FeedbackStore | null;
+  /** The update inbox, for /status (waiting, in flight, given up). */
+  inbox?: Pick<Inbox, 'stats'> | null;
 }): Composer<Context> {
   const { engine, builds, settings, stats, logger } = options;
   const feedback = options.feedback ?? null;
@@ -348,6 +351,13 @@ export function createAdminFeature(options: {
             running ? `Running now: ${escapeHtml(progressText(lang, running.progress))}` : '',
             `Since start: ${stats.answered} answered, ${stats.abstained} abstained`,
           ];
+    const inbox = options.inbox?.stats();
+    if (inbox)
+      lines.push(
+        lang === 'de'
+          ? `Eingang: ${inbox.waiting} wartend, ${inbox.inFlight} in Arbeit, ${inbox.givenUp24h} aufgegeben (24 h)`
+          : `Inbox: ${inbox.waiting} waiting, ${inbox.inFlight} in flight, ${inbox.givenUp24h} given up (24 h)`,
+      );
     await html(ctx, lines.filter(Boolean).join('\n'));
   });
 

@@ -66,6 +66,12 @@ export interface BotSettings {
   throttle?: boolean;
   /** Inline mode's debounce, cache and rate limit (DEFAULT_INLINE). */
   inline?: Partial<InlineSettings>;
+  /**
+   * What the error boundary does with a failing update after logging it: 'apologize' (the
+   * default) tells the user and goes on; 'rethrow' leaves it to the durable dispatcher, which
+   * tries again and apologizes only when it gives up.
+   */
+  errors?: 'apologize' | 'rethrow';
 }
 
 /** Articles /neu lists. */
@@ -136,6 +142,7 @@ export function createBot(options: {
         },
         'update failed',
       );
+      if (settings.errors === 'rethrow') throw error;
       if (ctx.chat) await ctx.reply(apologyText(langOf(ctx)), replyTo(ctx)).catch(() => undefined);
     }
   });
