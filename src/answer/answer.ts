@@ -212,7 +212,15 @@ export function createAnswerer(options: {
         c.article.meta.lang !== language;
       // Ranked by the evidence; judged (the threshold, the reported scores) by the evidence
       // against what chance covers for a question of this much weight (chanceShrink).
-      const shrink = chanceShrink(terms, weights, totalChunks, settings.chancePrior);
+      const judgedChunks = Math.max(totalChunks, settings.chanceMinChunks);
+      const shrink = chanceShrink(
+        terms,
+        judgedChunks === totalChunks
+          ? weights
+          : termWeights(retrieval.documentFrequencies, terms, judgedChunks),
+        judgedChunks,
+        settings.chancePrior,
+      );
       // Dates the question prefers rank first among equals: an article dated in its window
       // ("im September 2023"), or the newest ("zuletzt"). Only the ranking; not the confidence.
       const preferred = inWindow;
@@ -342,7 +350,9 @@ export function createAnswerer(options: {
           ...abstain(noneDated),
           nearest,
           confidence: round(near?.confidence ?? 0),
-          otherStates,
+          // "They report on it only for other countries" only when it came near: a sentence
+          // that shares a word or two with the question does not report on what it asks.
+          otherStates: otherStates && nearest.length > 0,
           ...ranking,
         };
       }

@@ -190,7 +190,13 @@ export function chanceShrink(
 const SYNONYM_WEIGHT = 0.5;
 
 /** Share of a term's weight each way of finding it earns (a state by another name counts whole). */
-const MATCH_WEIGHT = { exact: 1, part: SUBWORD_WEIGHT, synonym: SYNONYM_WEIGHT, state: 1 } as const;
+const MATCH_WEIGHT = {
+  exact: 1,
+  part: SUBWORD_WEIGHT,
+  synonym: SYNONYM_WEIGHT,
+  head: SYNONYM_WEIGHT,
+  state: 1,
+} as const;
 
 /**
  * The words of a sentence or a window as the matching reads them: their stems, and (worked out on
@@ -237,13 +243,14 @@ export function termMatch(
   f: TermForms | undefined,
   words: Words,
   subwordMatch: boolean,
-): { kind: 'exact' | 'part' | 'synonym' | 'state'; share: number } | null {
+): { kind: 'exact' | 'part' | 'synonym' | 'head' | 'state'; share: number } | null {
   if (words.present.has(t.stem)) return { kind: 'exact', share: 1 };
   if (!f) return null;
   if (subwordMatch && rootedIn(f.root, words)) return { kind: 'part', share: 1 };
   const parts = subwordMatch ? partsIn(f.parts, words) : 0;
   if (parts > 0) return { kind: 'part', share: parts };
-  if (synonymIn(f, words)) return { kind: 'synonym', share: 1 };
+  const synonym = synonymIn(f, words);
+  if (synonym) return { kind: synonym, share: 1 };
   if (f.state && words.states().has(f.state)) return { kind: 'state', share: 1 };
   return null;
 }
@@ -252,10 +259,12 @@ export function termMatch(
  * A synonym of the question's stem in the sentence, exactly or as the head of a compound
  * (Auslandsziel ~ Reiseziel → Ziel).
  */
-function synonymIn(term: TermForms, words: Words): boolean {
-  if (term.synonyms.size === 0) return false;
-  for (const a of term.synonyms) if (words.present.has(a)) return true;
-  return words.stems.some((s) => s.length > 5 && term.heads.some((a) => s.endsWith(a)));
+function synonymIn(term: TermForms, words: Words): 'synonym' | 'head' | null {
+  if (term.synonyms.size === 0) return null;
+  for (const a of term.synonyms) if (words.present.has(a)) return 'synonym';
+  return words.stems.some((s) => s.length > 5 && term.heads.some((a) => s.endsWith(a)))
+    ? 'head'
+    : null;
 }
 
 /**

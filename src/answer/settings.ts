@@ -72,6 +72,13 @@ export interface AnswerSettings {
    */
   readonly chancePrior: number;
   /**
+   * The confidence is judged as if the archive had at least this many chunks (the rest without
+   * the question's words). Over a handful of chunks every word is in most of them and its IDF
+   * cannot tell a rare word from a common one: a one-article archive would turn away a question
+   * its article answers word for word. Larger archives are judged as they are.
+   */
+  readonly chanceMinChunks: number;
+  /**
    * Judge the best candidates part by part before one is quoted (verify.ts): the kind of answer
    * asked for in the quote, the question's years and places, its salient words in the quote or
    * its article's title and lead. Off, the first candidate is the answer (as before stop 17).
@@ -109,6 +116,7 @@ export const DEFAULT_ANSWER: AnswerSettings = {
   weights: { lexical: 0.75, dense: 0.1, chunk: 0.15 },
   crossLingualWeights: { lexical: 0.15, dense: 0.7, chunk: 0.15 },
   chancePrior: 1,
+  chanceMinChunks: 30,
   verify: true,
   verifyDepth: 8,
   maxUnsupported: 0.2,

@@ -155,7 +155,7 @@ export function verify(facts: QuestionFacts, quote: QuoteContext): Verification 
   let inQuote = 0;
   const found = (term: QuestionTerm, unknown: boolean, words: Words) =>
     quote.dated?.has(term.stem) === true ||
-    termMatch(term, facts.forms.get(term.stem), words, facts.subwordMatch) !== null ||
+    strongEnough(termMatch(term, facts.forms.get(term.stem), words, facts.subwordMatch), unknown) ||
     looseIn(term.stem, words) ||
     ((unknown || term.stem.length >= 6) && nearMiss(term.stem, words, unknown)) ||
     (unknown && abbreviationOf(term.stem, words)) ||
@@ -196,6 +196,14 @@ export function verify(facts: QuestionFacts, quote: QuoteContext): Verification 
     othersInQuote: others > 0 ? othersFound / others : 1,
     otherStates: quote.otherStates,
   };
+}
+
+/**
+ * A word no article uses is the strongest sign the articles do not answer: a synonym's stem
+ * ending another word (Bürger → "burg" in Meersburg, for Einwohner) does not outweigh it.
+ */
+function strongEnough(match: ReturnType<typeof termMatch>, unknown: boolean): boolean {
+  return match !== null && !(unknown && match.kind === 'head');
 }
 
 /**

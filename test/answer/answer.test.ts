@@ -97,6 +97,10 @@ describe('answer', () => {
       expect(a.found, q).toBe(false);
       expect(a.quotes).toEqual([]);
     }
+    // A sentence that only shares the city's name does not "report on it for other countries".
+    const tokyo = await lexical.answer('Was kostet ein Flug von Berlin nach Tokio?');
+    expect([tokyo.found, tokyo.otherStates]).toEqual([false, false]);
+    expect(answerText(tokyo)).not.toContain('andere Länder');
   });
 
   it('an abstention that came near names the nearest articles, never quotes them; an off-topic one does not', async () => {
@@ -883,8 +887,9 @@ describe('npm run ask (CLI contract)', () => {
       RETRIEVAL_MODE: '',
     });
     expect(fallback.status, fallback.stderr).toBe(0);
+    // One short line, the reason once (not the load error's own advice again).
     expect(fallback.stderr).toMatch(
-      /^warning: embedding model ".*" could not be loaded \(.*config\.json.*\); answering by keyword search only\./,
+      /^warning: embedding model ".*" could not be loaded \(the folder does not exist or has no config\.json\); keyword search only\. RETRIEVAL_MODE=lexical silences this, RETRIEVAL_MODE=hybrid makes it an error\.\n$/,
     );
     expect(parseJson<AnswerJson>(fallback.stdout).quotes[0]?.text).toContain('315 Flugzeuge');
     const strict = run(['--json', 'Frage?'], undefined, {
@@ -1060,6 +1065,39 @@ describe('confidence judged against chance', () => {
     }
     judged.close();
     raw.close();
+  });
+});
+
+describe('a one-article archive', () => {
+  it('answers a question its article answers word for word (chance judged as over at least chanceMinChunks chunks), and still turns away one it does not', async () => {
+    const corpus = tempDir();
+    const dataDir = tempDir();
+    writeFileSync(
+      path.join(corpus, 'faehre.md'),
+      '---\ntitle: Neue Fähre für den Bodensee\n---\nDie neue Fähre zwischen Konstanz und Meersburg bietet Platz für 72 Autos. Sie fährt ab Mai im Halbstundentakt. Die Stadtwerke Konstanz haben 18 Millionen Euro investiert.\n',
+    );
+    await buildIndex({ corpusDir: corpus, dataDir, embedder: null });
+    const engine = createEngine({ dataDir, mode: 'lexical', embedder: null });
+    const asOne = createEngine({
+      dataDir,
+      mode: 'lexical',
+      embedder: null,
+      answer: { chanceMinChunks: 1 },
+    });
+    expect(
+      (await engine.answer('Wie viele Autos passen auf die Fähre?')).quotes[0]?.text,
+    ).toContain('72 Autos');
+    const q = 'Wann fährt die Fähre?';
+    const answer = await engine.answer(q);
+    expect(answer.quotes.map((x) => x.text).join(' ')).toContain('Sie fährt ab Mai');
+    // Judged over its one chunk, the same match fell below the threshold.
+    const before = await asOne.answer(q);
+    expect(before.found).toBe(false);
+    expect(answer.confidence).toBeGreaterThan(before.confidence);
+    // Bürger (a synonym of Einwohner) is no head of the name Meersburg.
+    expect((await engine.answer('Wie viele Einwohner hat Konstanz?')).found).toBe(false);
+    engine.close();
+    asOne.close();
   });
 });
 
