@@ -54,10 +54,21 @@ async function ask(question: string): Promise<void> {
 if (positionals.length > 0) {
   await ask(positionals.join(' '));
 } else {
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  // At a terminal, say what is expected and prompt for each question; from a pipe, just read.
+  const terminal = process.stdin.isTTY === true;
+  const lines = createInterface({
+    input: process.stdin,
+    crlfDelay: Infinity,
+    ...(terminal ? { output: process.stderr, prompt: 'Frage> ' } : {}),
+  });
+  if (terminal) {
+    process.stderr.write('One question per line; Ctrl-D (or Ctrl-C) ends.\n');
+    lines.prompt();
+  }
   for await (const line of lines) {
-    if (line.trim() === '') continue; // blank lines separate questions, they are not questions
-    await ask(line);
+    // Blank lines separate questions, they are not questions.
+    if (line.trim() !== '') await ask(line);
+    if (terminal) lines.prompt();
   }
 }
 engine.close();

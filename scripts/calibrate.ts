@@ -30,7 +30,7 @@ import { openSynonyms } from '../src/answer/synonyms.js';
 import { resolveModelId } from '../src/config.js';
 import { errorMessage } from '../src/errors.js';
 import { parseCli, resolveDirs, usageExit } from './cli.js';
-import { loadEnv } from './env.js';
+import { fallbackMode, loadEnv } from './env.js';
 import { buildEnvironment, germanQuadFile, questionSet, readSets, runConfig } from './evalRun.js';
 
 const USAGE =
@@ -66,9 +66,11 @@ const files = values.questions?.map((f) => path.resolve(f)) ?? [germanQuadFile(r
 const missing = files.filter((f) => !existsSync(f));
 if (missing.length) usageExit(USAGE, `question file not found: ${missing.join(', ')}`);
 const sets = files.map((f) => questionSet(f, corpusDir));
-const mode = config.RETRIEVAL_MODE;
 const modelId = values.model ? resolveModelId(values.model, process.cwd()) : config.EMBEDDING_MODEL;
 const log = (s: string) => process.stderr.write(`${s}\n`);
+// Like npm start: with RETRIEVAL_MODE unset, a model that does not load means keyword search
+// (calibrated as such, with one warning); set, it is an error.
+const { mode } = await fallbackMode(config, modelId, log);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'belegbot-calibrate-'));
 
 /** Dense weights tried in retrieval and in the sentence scorer (the built-in pair first). */

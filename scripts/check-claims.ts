@@ -6,7 +6,7 @@
  * input (contract in docs/architecture.md).
  */
 import { readFileSync } from 'node:fs';
-import { checkClaims } from '../src/answer/claims.js';
+import { MAX_CLAIMS, checkClaims } from '../src/answer/claims.js';
 import { questionLanguage } from '../src/answer/answer.js';
 import { claimsJson, claimsText } from '../src/bot/format.js';
 import { fixedClock, parseCli, resolveDirs } from './cli.js';
@@ -28,7 +28,7 @@ const { dataDir } = resolveDirs(config, values);
 const text = positionals.length > 0 ? positionals.join(' ') : readFileSync(0, 'utf8');
 const engine = await openCliEngine(config, dataDir, { clock });
 const check = await checkClaims(engine, text.trim(), {
-  maxClaims: 10,
+  maxClaims: MAX_CLAIMS,
   maxStatementChars: config.MAX_QUESTION_LENGTH,
   now: clock(),
 });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Config } from '../src/config.js';
 import { errorMessage } from '../src/errors.js';
+import { type DownloadProgress, throttledProgress } from '../src/index/embed.js';
 
 /** Command-line arguments a script cannot take; the message says which and why. */
 export class UsageError extends Error {}
@@ -90,15 +91,12 @@ export function resolveDirs(
 }
 
 /** Download progress of a hub model, one line per file every few seconds (first run only). */
-export function downloadProgress(): (e: { file: string; loaded: number; total: number }) => void {
-  const last = new Map<string, number>();
-  return (e) => {
-    const now = Date.now();
-    if (now - (last.get(e.file) ?? 0) < 2000 && e.loaded < e.total) return;
-    last.set(e.file, now);
-    const mb = (n: number) => (n / 1e6).toFixed(1);
-    process.stderr.write(`downloading ${e.file}: ${mb(e.loaded)}/${mb(e.total)} MB\n`);
-  };
+export function downloadProgress(): (e: DownloadProgress) => void {
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  return throttledProgress(
+    (e) => process.stderr.write(`downloading ${e.file}: ${mb(e.loaded)}/${mb(e.total)} MB\n`),
+    2000,
+  );
 }
 
 /**

@@ -4,10 +4,9 @@
  * every few seconds otherwise, and a summary at the end. Exit 0 unless nothing could be indexed.
  */
 import cliProgress from 'cli-progress';
-import { createTransformersEmbedder } from '../src/index/embed.js';
 import { BelegError, errorMessage } from '../src/errors.js';
 import { type BuildProgress, buildIndex } from '../src/index/indexer.js';
-import { loadEnv } from './env.js';
+import { fallbackMode, loadEnv } from './env.js';
 import { downloadProgress, parseCli, resolveDirs } from './cli.js';
 
 const USAGE = 'Usage: npm run index -- [--corpus DIR] [--data DIR]';
@@ -18,22 +17,23 @@ const config = loadEnv();
 const { corpusDir, dataDir } = resolveDirs(config, values);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+// Like npm start: with RETRIEVAL_MODE unset, a model that does not load means the new and changed
+// articles are indexed by their words and the index's vectors are kept (embedded next time).
+const { embedder, missingModel } = await fallbackMode(
+  config,
+  config.EMBEDDING_MODEL,
+  log,
+  downloadProgress(),
+);
 try {
-  const embedder =
-    config.RETRIEVAL_MODE === 'lexical'
-      ? null
-      : await createTransformersEmbedder({
-          modelId: config.EMBEDDING_MODEL,
-          cacheDir: config.MODEL_CACHE_DIR,
-          onProgress: downloadProgress(),
-        });
   log(
-    `Indexing ${corpusDir} into ${dataDir} (${embedder ? `model ${embedder.modelId}, ${embedder.dimensions} dimensions` : 'lexical only, no model'})`,
+    `Indexing ${corpusDir} into ${dataDir} (${embedder ? `model ${embedder.modelId}, ${embedder.dimensions} dimensions` : missingModel ? 'without the model: new text by its words only, the vectors there are kept' : 'lexical only, no model'})`,
   );
   const summary = await buildIndex({
     corpusDir,
     dataDir,
     embedder,
+    keepVectors: missingModel !== null,
     maxArticleBytes: config.MAX_ARTICLE_BYTES,
     onWarning: (w) => log(`warning: ${w.file}: ${w.message}`),
     onProgress: progressReporter(),
@@ -45,6 +45,9 @@ try {
       `${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged; ${s.embedded} chunks and ${s.sentencesEmbedded} sentences embedded` +
       (s.warnings.length
         ? `; ${s.warnings.length} file(s) skipped or truncated (see warnings above)`
+        : '') +
+      (s.pendingVectors
+        ? `; ${s.pendingVectors} article(s) without vectors until a run that loads the model`
         : '') +
       '.',
   );

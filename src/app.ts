@@ -11,16 +11,25 @@ import { FEEDBACK_FILE, type FeedbackStore, openFeedbackStore } from './bot/feed
 import type { DispatcherSettings } from './bot/dispatcher.js';
 import { INBOX_FILE, type Inbox, openInbox } from './bot/inbox.js';
 import type { PollerSettings } from './bot/poller.js';
+import { type ConnectSettings, connectToTelegram } from './bot/connect.js';
 import { startServing } from './bot/serving.js';
 import { type BuildManager, createBuildManager } from './index/buildManager.js';
-import { BOTFATHER_HELP, type Config, type RetrievalMode } from './config.js';
-import { embedderForMode, modelMissingWarning } from './index/embed.js';
+import {
+  BOTFATHER_HELP,
+  type Config,
+  EXAMPLE_TOKEN,
+  EXAMPLE_TOKEN_HELP,
+  type RetrievalMode,
+} from './config.js';
+import { embedderForMode, modelMissingWarning, throttledProgress } from './index/embed.js';
 import { type Engine, configuredAnswering, createEngine } from './answer/engine.js';
 import { openSynonyms } from './answer/synonyms.js';
 import { ConfigError, errorMessage } from './errors.js';
 import { buildIndex } from './index/indexer.js';
 import type { Logger } from './logger.js';
 import { currentIndexFolder } from './index/store.js';
+
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
 /** Question texts past their retention, and settled updates after a day, are purged hourly. */
 const PURGE_MS = 3_600_000;
@@ -54,7 +63,11 @@ export interface AppOptions {
   /** Tests pass settings such as a shorter retry cap. */
   botSettings?: Partial<BotSettings>;
   /** Tests pass shorter retries and timeouts for the dispatcher and the poller. */
-  serveSettings?: { dispatcher?: Partial<DispatcherSettings>; poller?: Partial<PollerSettings> };
+  serveSettings?: {
+    dispatcher?: Partial<DispatcherSettings>;
+    poller?: Partial<PollerSettings>;
+    connect?: Partial<ConnectSettings>;
+  };
 }
 
 export async function startApp({
@@ -63,52 +76,68 @@ export async function startApp({
   botSettings,
   serveSettings,
 }: AppOptions): Promise<App> {
-  if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError(BOTFATHER_HELP);
+  const token = config.TELEGRAM_BOT_TOKEN;
+  if (!token) throw new ConfigError(BOTFATHER_HELP);
+  if (token === EXAMPLE_TOKEN) throw new ConfigError(EXAMPLE_TOKEN_HELP);
+  // Telegram first: a token it rejects or an API it cannot reach stops the start within two
+  // minutes, before a model download or an index build.
+  const botInfo = await connectToTelegram({
+    token,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    logger,
+    ...(serveSettings?.connect ? { settings: serveSettings.connect } : {}),
+  });
   const { embedder, mode, missingModel } = await embedderForMode(
     {
       mode: config.RETRIEVAL_MODE,
       modeSet: config.retrievalModeSet,
       modelId: config.EMBEDDING_MODEL,
       cacheDir: config.MODEL_CACHE_DIR,
+      hubUrl: config.MODEL_HUB_URL,
+      // The first start downloads ~120 MB: a line per file every 5 s, so it does not look hung.
+      onProgress: throttledProgress(
+        (e) =>
+          logger.info(
+            { file: e.file, loadedMB: mb(e.loaded), totalMB: mb(e.total) },
+            `downloading the model: ${e.file} ${mb(e.loaded)}/${mb(e.total)} MB`,
+          ),
+        5000,
+      ),
     },
     {
       loaded: (e, ms) =>
         logger.info({ model: e.modelId, dimensions: e.dimensions, ms }, 'model loaded'),
-      missing: (model, reason) =>
-        logger.warn({ model, reason }, modelMissingWarning(model, reason)),
+      missing: (model, reason) => logger.warn({ model }, modelMissingWarning(model, reason)),
     },
   );
   // Build the index when it is missing, refresh it when the corpus changed (a no-op otherwise).
-  // Without the model an existing index is served as it is (keyword search needs no vectors), so
-  // its vectors are still there on the next start that loads the model; a missing one is built
-  // without vectors, and that next start rebuilds it with them.
-  if (missingModel && currentIndexFolder(config.DATA_DIR)) {
-    logger.warn('serving the existing index without re-indexing until the model loads');
-  } else {
-    try {
-      const s = await buildIndex({
-        corpusDir: config.CORPUS_DIR,
-        dataDir: config.DATA_DIR,
-        embedder,
-        maxArticleBytes: config.MAX_ARTICLE_BYTES,
-        onWarning: (w) => logger.warn({ file: w.file }, w.message),
-      });
-      logger.info(
-        {
-          articles: s.articles,
-          chunks: s.chunks,
-          added: s.added,
-          changed: s.changed,
-          removed: s.removed,
-          rebuilt: s.rebuilt,
-          seconds: Math.round(s.seconds * 100) / 100,
-        },
-        'index ready',
-      );
-    } catch (error) {
-      if (!currentIndexFolder(config.DATA_DIR)) throw error;
-      logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
-    }
+  // Without the model new and changed articles are indexed by their words at once, and the
+  // vectors the index has are kept; the next start that loads the model embeds what is missing.
+  try {
+    const s = await buildIndex({
+      corpusDir: config.CORPUS_DIR,
+      dataDir: config.DATA_DIR,
+      embedder,
+      keepVectors: missingModel !== null,
+      maxArticleBytes: config.MAX_ARTICLE_BYTES,
+      onWarning: (w) => logger.warn({ file: w.file }, w.message),
+    });
+    logger.info(
+      {
+        articles: s.articles,
+        chunks: s.chunks,
+        added: s.added,
+        changed: s.changed,
+        removed: s.removed,
+        rebuilt: s.rebuilt,
+        seconds: Math.round(s.seconds * 100) / 100,
+        ...(s.pendingVectors ? { withoutVectors: s.pendingVectors } : {}),
+      },
+      'index ready',
+    );
+  } catch (error) {
+    if (!currentIndexFolder(config.DATA_DIR)) throw error;
+    logger.warn({ err: errorMessage(error) }, 'index refresh failed; serving the existing index');
   }
   const synonyms = openSynonyms(config.SYNONYMS_FILE);
   const answering = configuredAnswering(config, config.DATA_DIR, mode, embedder?.modelId ?? null);
@@ -154,6 +183,7 @@ export async function startApp({
       corpusDir: config.CORPUS_DIR,
       dataDir: config.DATA_DIR,
       modelId: embedder?.modelId ?? null,
+      keepVectors: missingModel !== null,
       cacheDir: config.MODEL_CACHE_DIR,
       maxArticleBytes: config.MAX_ARTICLE_BYTES,
     },
@@ -169,7 +199,7 @@ export async function startApp({
       adminIds: config.ADMIN_USER_IDS,
       corpusDir: config.CORPUS_DIR,
       maxArticleBytes: config.MAX_ARTICLE_BYTES,
-      token: config.TELEGRAM_BOT_TOKEN,
+      token,
       apiRoot: config.TELEGRAM_API_ROOT,
       modelId: embedder?.modelId ?? null,
       maxQuestionLength: config.MAX_QUESTION_LENGTH,
@@ -181,8 +211,9 @@ export async function startApp({
     stats,
     feedback,
     settings: {
-      token: config.TELEGRAM_BOT_TOKEN,
+      token,
       apiRoot: config.TELEGRAM_API_ROOT,
+      botInfo,
       maxQuestionLength: config.MAX_QUESTION_LENGTH,
       rateLimitPerUser: config.RATE_LIMIT_PER_USER,
       rateLimitPerChat: config.RATE_LIMIT_PER_CHAT,

@@ -54,6 +54,11 @@ const schema = z.object({
   EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_EMBEDDING_MODEL)),
   /** Where hub models are cached. Default: transformers.js' own cache inside node_modules. */
   MODEL_CACHE_DIR: optionalString,
+  /** A mirror of the Hugging Face hub (an internal one behind a firewall). Default: huggingface.co. */
+  MODEL_HUB_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ message: 'must be a URL such as https://hf-mirror.example.org' }).optional(),
+  ),
   /** hybrid (default), dense or lexical. lexical needs no model at all. */
   RETRIEVAL_MODE: z.preprocess(
     emptyToUndefined,
@@ -90,6 +95,15 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  /**
+   * auto (default): readable lines when stderr is a terminal, JSON lines otherwise; json; pretty.
+   */
+  LOG_FORMAT: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['auto', 'json', 'pretty'], { message: 'must be one of auto, json, pretty' })
+      .default('auto'),
   ),
   /** Log question text at info level. Default false (privacy). */
   LOG_QUESTIONS: z.preprocess(
@@ -197,6 +211,15 @@ export const BOTFATHER_HELP = [
   'TELEGRAM_BOT_TOKEN is not set.',
   'To get one: open Telegram, talk to @BotFather, send /newbot, choose a name and a username;',
   'BotFather replies with a token like 123456789:AAE…. Put it in .env as TELEGRAM_BOT_TOKEN=… (see .env.example).',
+].join('\n');
+
+/** The placeholder in .env.example: refused by `npm start` like a missing token. */
+export const EXAMPLE_TOKEN = '123456789:AAExampleExampleExampleExampleExample';
+
+export const EXAMPLE_TOKEN_HELP = [
+  'TELEGRAM_BOT_TOKEN is still the example from .env.example.',
+  "Put your bot's token there: open Telegram, talk to @BotFather, send /newbot (or /mybots for an",
+  'existing bot) and copy the token it replies with, like 123456789:AAE….',
 ].join('\n');
 
 /** For entry points only: load `.env` (real environment variables win), then parse. */

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'INPUT_INVALID'
   | 'CORPUS_EMPTY'
   | 'ARTICLE_NOT_FOUND'
-  | 'FETCH_FAILED';
+  | 'FETCH_FAILED'
+  | 'TELEGRAM_UNREACHABLE';
 
 export class BelegError extends Error {
   readonly code: ErrorCode;

@@ -1,17 +1,29 @@
-/** `npm start`: parse config, start the app, stop cleanly on SIGINT/SIGTERM. */
+/**
+ * `npm start -- [--corpus DIR] [--data DIR]`: parse config and flags, start the app, stop cleanly
+ * on SIGINT/SIGTERM.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { startApp } from './app.js';
-import { configFromEnvironment } from './config.js';
+import { type Config, configFromEnvironment } from './config.js';
 import { BelegError, ConfigError, errorMessage } from './errors.js';
-import { createLogger } from './logger.js';
+import { createConsoleLogger, readableLogs } from './logger.js';
 
-let config;
+const USAGE = [
+  'Usage: npm start -- [--corpus DIR] [--data DIR]',
+  '  --corpus DIR  folder of article files (overrides CORPUS_DIR)',
+  "  --data DIR    folder of the index and the bot's stores (overrides DATA_DIR)",
+  'Everything else is configured in .env (see .env.example).',
+].join('\n');
+
+let config: Config;
 try {
-  config = configFromEnvironment();
+  config = withFlags(configFromEnvironment(), process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`${errorMessage(error)}\n`);
   process.exit(2);
 }
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createConsoleLogger(config.LOG_LEVEL, config.LOG_FORMAT);
 try {
   const app = await startApp({ config, logger });
   let signals = 0;
@@ -31,9 +43,32 @@ try {
     process.exit(1);
   }
   logger.fatal(
-    { err: errorMessage(error), code: error instanceof BelegError ? error.code : undefined },
-    'could not start',
+    { code: error instanceof BelegError ? error.code : undefined },
+    `could not start: ${errorMessage(error)}`,
   );
-  process.stderr.write(`${errorMessage(error)}\n`);
+  // JSON escapes the message's lines: a person reading the terminal or the journal gets it plain.
+  if (!readableLogs(config.LOG_FORMAT)) process.stderr.write(`${errorMessage(error)}\n`);
   process.exit(1);
+}
+
+/** --corpus and --data over the environment's folders; --help prints the usage (exit 0). */
+function withFlags(base: Config, argv: string[]): Config {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  let values: { corpus?: string | undefined; data?: string | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { corpus: { type: 'string' }, data: { type: 'string' } },
+    }));
+  } catch (error) {
+    throw new ConfigError(`error: ${errorMessage(error)}\n${USAGE}`);
+  }
+  return {
+    ...base,
+    ...(values.corpus ? { CORPUS_DIR: path.resolve(values.corpus) } : {}),
+    ...(values.data ? { DATA_DIR: path.resolve(values.data) } : {}),
+  };
 }

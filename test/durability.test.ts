@@ -3,11 +3,11 @@
  * mid-burst and started again on the same data folder. Every question must get exactly one reply
  * (issue: "Nothing lost"; docs/operations.md, "What is guaranteed").
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { type Running, startProcess, until } from './botProcess.js';
 import { FakeTelegram } from './fakeTelegram.js';
-import { ROOT, npmScriptArgs, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
 
 const QUESTIONS = [
   'Wie viele Panzer hat Russland verloren?',
@@ -17,50 +17,20 @@ const QUESTIONS = [
   'In welcher Region liegt das Kosmodrom Wostotschny?',
 ];
 
-interface Running {
-  child: ChildProcess;
-  log: () => string;
-  exit: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
-
 function startBot(
   fake: FakeTelegram,
   dataDir: string,
   extra: Record<string, string> = {},
 ): Running {
-  const child = spawn(process.execPath, npmScriptArgs('start'), {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.url,
-      DATA_DIR: dataDir,
-      RETRIEVAL_MODE: 'lexical',
-      RATE_LIMIT_PER_USER: '100',
-      LOG_LEVEL: 'info',
-      ...extra,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  return startProcess({
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.url,
+    DATA_DIR: dataDir,
+    RETRIEVAL_MODE: 'lexical',
+    RATE_LIMIT_PER_USER: '100',
+    LOG_LEVEL: 'info',
+    ...extra,
   });
-  children.push(child);
-  let log = '';
-  child.stderr?.on('data', (d) => {
-    log += String(d);
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, log: () => log, exit };
-}
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  for (const deadline = Date.now() + ms; !check();) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A burst: `users` readers send `each` questions each; returns the questions' message ids. */

@@ -3,6 +3,8 @@
  * local fake Bot API server, with real SQLite, HNSW and transformers.js on the tiny model.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../src/app.js';
 import { createConfig } from '../src/config.js';
@@ -354,16 +356,17 @@ describe('npm start when the model cannot be loaded', () => {
         expect(degraded.missingModel).toBe(broken);
         expect(degraded.engine.current().manifest.modelId).toBeNull();
         const warnings = logs
-          .map(
-            (l) => JSON.parse(l) as { level: number; msg: string; model?: string; reason?: string },
-          )
+          .map((l) => JSON.parse(l) as { level: number; msg: string; model?: string })
           .filter((l) => l.model === broken);
         expect(warnings).toHaveLength(1);
         expect(warnings[0]?.level).toBe(40);
         expect(warnings[0]?.msg).toMatch(
           /could not be loaded \(.*config\.json.*\)\. The bot runs WITHOUT the model/,
         );
-        expect(warnings[0]?.msg).toContain('RETRIEVAL_MODE=hybrid to make it an error');
+        expect(warnings[0]?.msg).toContain('RETRIEVAL_MODE=hybrid makes it an error');
+        // Said once: the load error's own advice is not repeated inside the warning.
+        expect(warnings[0]?.msg).not.toContain('Could not load embedding model');
+        expect(warnings[0]?.msg.length).toBeLessThan(600);
         expect(await about(own)).toContain(
           'konnte nicht geladen werden, der Bot läuft ohne Modell (nur Stichwortsuche)',
         );
@@ -379,6 +382,52 @@ describe('npm start when the model cannot be loaded', () => {
       expect(healthy.engine.current().manifest.modelId).toBe(model);
       expect(healthy.engine.current().vectors).not.toBeNull();
       expect(await about(own)).not.toContain('ohne Modell');
+    });
+  });
+
+  it('offline, a new article is indexed by its words at once and answered; the next start with the model embeds it', async () => {
+    const dataDir = tempDir();
+    const corpus = copyCorpus();
+    const broken = tempDir();
+    let vectorsBefore = 0;
+    await withOwnApp({ DATA_DIR: dataDir, CORPUS_DIR: corpus }, async (_own, healthy) => {
+      expect(healthy.engine.current().manifest.pendingVectors).toBeUndefined();
+      vectorsBefore = healthy.engine.current().vectors?.count() ?? 0;
+    });
+    writeFileSync(
+      path.join(corpus, 'neuhausen.md'),
+      '---\ntitle: Neuhausen wächst\n---\nDie Gemeinde Neuhausen im Bezirk Tulln hat inzwischen 4.321 Einwohner. Der Bürgermeister freut sich über den Zuzug.\n',
+    );
+    await withOwnApp(
+      { DATA_DIR: dataDir, CORPUS_DIR: corpus, EMBEDDING_MODEL: broken },
+      async (own, degraded) => {
+        expect(degraded.mode).toBe('lexical');
+        const manifest = degraded.engine.current().manifest;
+        expect([manifest.modelId, manifest.articles, manifest.pendingVectors]).toEqual([
+          model,
+          3,
+          1,
+        ]);
+        // The vectors of the two old articles were kept, none made for the new one.
+        expect(degraded.engine.current().store.vectorsByTextHash().size).toBe(vectorsBefore);
+        own.message({ chatId: 5, text: 'Wie viele Einwohner hat Neuhausen?' });
+        expect((await own.waitForSent(1))[0]?.text).toContain('4.321 Einwohner');
+        own.message({
+          chatId: 5,
+          text: '/about',
+          entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+        });
+        expect((await own.waitForSent(2))[1]?.text).toContain('1 davon noch ohne Vektoren');
+      },
+    );
+    await withOwnApp({ DATA_DIR: dataDir, CORPUS_DIR: corpus }, async (_own, healthy) => {
+      const manifest = healthy.engine.current().manifest;
+      expect([manifest.modelId, manifest.articles, manifest.pendingVectors]).toEqual([
+        model,
+        3,
+        undefined,
+      ]);
+      expect(healthy.engine.current().vectors?.count()).toBeGreaterThan(vectorsBefore);
     });
   });
 

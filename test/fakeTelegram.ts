@@ -446,8 +446,10 @@ export class FakeTelegram {
       if (!res.writableEnded && !res.destroyed)
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     };
-    if (!m || m[1] !== this.token)
-      return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (!m) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+    // Telegram answers a well-formed request with a token it does not know with 401.
+    if (m[1] !== this.token)
+      return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2] ?? '';
     let payload: Record<string, unknown> = {};
     try {

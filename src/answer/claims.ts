@@ -15,6 +15,9 @@ import { blank, timeScope } from './timeScope.js';
 import { splitSentences } from '../index/chunk.js';
 import { questionTerms, stem, tokenize } from '../text.js';
 
+/** Most statements checked in one text (the bot's /check and `npm run check-claims`); more are counted. */
+export const MAX_CLAIMS = 5;
+
 export type Verdict = 'matches' | 'differs' | 'not_found';
 
 export interface NumberComparison {

@@ -27,7 +27,7 @@ import { sampleQuestion } from '../answer/sampleQuestion.js';
 import type { BotStats } from './bot.js';
 import type { FeedbackStore, GapsReport } from './feedbackStore.js';
 import { checkableText, replyWithClaimCheck } from './claimCheck.js';
-import { type Lang, apologyText, userLanguage } from './replies.js';
+import { type Lang, apologyText, pendingLine, userLanguage } from './replies.js';
 import { isFromOneOf, topicOptions } from './triggers.js';
 
 export interface AdminSettings {
@@ -335,7 +335,7 @@ export function createAdminFeature(options: {
       lang === 'de'
         ? [
             `<b>Status</b>`,
-            `Artikel: ${manifest.articles}, Abschnitte: ${manifest.chunks}`,
+            `Artikel: ${manifest.articles}, Abschnitte: ${manifest.chunks}${pendingLine(lang, manifest.pendingVectors).replace('\n', ' – ')}`,
             `Modell: ${model}`,
             `Index-Alter: ${ageMin} min (${escapeHtml(manifest.builtAt)})`,
             `Letzter Neuaufbau: ${lastText}`,
@@ -344,7 +344,7 @@ export function createAdminFeature(options: {
           ]
         : [
             `<b>Status</b>`,
-            `Articles: ${manifest.articles}, chunks: ${manifest.chunks}`,
+            `Articles: ${manifest.articles}, chunks: ${manifest.chunks}${pendingLine(lang, manifest.pendingVectors).replace('\n', ' – ')}`,
             `Model: ${model}`,
             `Index age: ${ageMin} min (${escapeHtml(manifest.builtAt)})`,
             `Last build: ${lastText}`,

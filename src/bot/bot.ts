@@ -320,6 +320,7 @@ export function createBot(options: {
         articles: m.articles,
         chunks: m.chunks,
         builtAt: m.builtAt,
+        ...(m.pendingVectors ? { pendingVectors: m.pendingVectors } : {}),
       }),
     );
   });

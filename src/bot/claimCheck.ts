@@ -6,14 +6,11 @@
 import { type Context, Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Engine } from '../answer/engine.js';
-import { checkClaims } from '../answer/claims.js';
+import { MAX_CLAIMS, checkClaims } from '../answer/claims.js';
 import type { Logger } from '../logger.js';
 import { claimsHtml } from './format.js';
 import { type Lang, userLanguage } from './replies.js';
 import { replyOptions, topicOptions } from './triggers.js';
-
-/** Most statements checked in one text; more are counted in the reply. */
-const MAX_CLAIMS = 5;
 
 const T = {
   de: {

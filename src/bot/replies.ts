@@ -130,6 +130,8 @@ export interface AboutInfo {
   articles: number;
   chunks: number;
   builtAt: string;
+  /** Articles indexed without vectors (the model was missing); embedded when it is back. */
+  pendingVectors?: number;
 }
 
 /**
@@ -138,6 +140,14 @@ export interface AboutInfo {
  */
 function modelName(model: string): string {
   return model.startsWith('/') ? (model.split('/').pop() ?? model) : model;
+}
+
+/** "5 davon noch ohne Vektoren …": articles indexed while the model was missing. */
+export function pendingLine(lang: Lang, pending: number | undefined): string {
+  if (!pending) return '';
+  return lang === 'de'
+    ? `\n${pending} davon noch ohne Vektoren (nur über ihre Wörter auffindbar, bis das Modell wieder lädt)`
+    : `\n${pending} of them still without vectors (found by their words only until the model loads again)`;
 }
 
 export function aboutText(lang: Lang, info: AboutInfo): string {
@@ -160,8 +170,8 @@ export function aboutText(lang: Lang, info: AboutInfo): string {
       ? `\nSchwelle für Antworten: ${t.value} (${t.source === 'calibrated' ? `kalibriert am ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'Voreinstellung'})`
       : `\nAnswer threshold: ${t.value} (${t.source === 'calibrated' ? `calibrated on ${escapeHtml((t.calibratedAt ?? '').slice(0, 10))}` : t.source === 'MIN_ANSWER_SCORE' ? 'MIN_ANSWER_SCORE' : 'built-in default'})`;
   return lang === 'de'
-    ? `<b>belegbot</b>\nModell: ${model}\nSuche: ${escapeHtml(info.mode)}\nArtikel: ${info.articles}, Abschnitte: ${info.chunks}\nIndex vom: ${escapeHtml(date)}${threshold}`
-    : `<b>belegbot</b>\nModel: ${model}\nSearch: ${escapeHtml(info.mode)}\nArticles: ${info.articles}, chunks: ${info.chunks}\nIndex built: ${escapeHtml(date)}${threshold}`;
+    ? `<b>belegbot</b>\nModell: ${model}\nSuche: ${escapeHtml(info.mode)}\nArtikel: ${info.articles}, Abschnitte: ${info.chunks}${pendingLine(lang, info.pendingVectors)}\nIndex vom: ${escapeHtml(date)}${threshold}`
+    : `<b>belegbot</b>\nModel: ${model}\nSearch: ${escapeHtml(info.mode)}\nArticles: ${info.articles}, chunks: ${info.chunks}${pendingLine(lang, info.pendingVectors)}\nIndex built: ${escapeHtml(date)}${threshold}`;
 }
 
 export function tooLongText(lang: Lang, length: number, max: number): string {

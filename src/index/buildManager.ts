@@ -12,8 +12,10 @@ import { acquireBuildLock } from './store.js';
 export interface BuildJob {
   corpusDir: string;
   dataDir: string;
-  /** null: lexical-only build. */
+  /** null: lexical-only build (unless keepVectors). */
   modelId: string | null;
+  /** The model could not be loaded: keep the index's vectors, add new text by its words only. */
+  keepVectors?: boolean;
   cacheDir?: string | undefined;
   maxArticleBytes: number;
 }

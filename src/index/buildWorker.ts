@@ -19,6 +19,7 @@ try {
     corpusDir: job.corpusDir,
     dataDir: job.dataDir,
     embedder,
+    keepVectors: job.keepVectors === true,
     maxArticleBytes: job.maxArticleBytes,
     lock: false,
     shouldStop: () => Atomics.load(job.stop, 0) === 1,

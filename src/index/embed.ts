@@ -34,6 +34,8 @@ export interface EmbedderOptions {
   modelId: string;
   /** Where hub downloads are cached; default: transformers.js' cache. */
   cacheDir?: string | undefined;
+  /** A mirror of the Hugging Face hub to download from; default: huggingface.co. */
+  hubUrl?: string | undefined;
   /** 'q8' (default: quantized, ~4× smaller and faster on CPU) or 'fp32'. */
   dtype?: 'q8' | 'fp32';
   /** Texts per forward pass. 32 keeps padding waste low for chunk-sized texts. */
@@ -148,6 +150,9 @@ export async function createTransformersEmbedder(options: EmbedderOptions): Prom
   env.allowRemoteModels = !local;
   if (local) env.localModelPath = '';
   if (options.cacheDir) env.cacheDir = options.cacheDir;
+  // Set on every load: transformers.js' env is global, and the last load's mirror must not stick.
+  const hub = options.hubUrl ?? 'https://huggingface.co/';
+  env.remoteHost = hub.endsWith('/') ? hub : `${hub}/`;
 
   let extractor: Extractor;
   try {
@@ -273,6 +278,9 @@ export async function embedderForMode(
     modeSet: boolean;
     modelId: string;
     cacheDir?: string | undefined;
+    hubUrl?: string | undefined;
+    /** A hub model's first download, file by file (nothing for a cached or local model). */
+    onProgress?: (event: { file: string; loaded: number; total: number }) => void;
   },
   report: {
     loaded?: (embedder: Embedder, ms: number) => void;
@@ -285,6 +293,8 @@ export async function embedderForMode(
     const embedder = await createTransformersEmbedder({
       modelId: options.modelId,
       cacheDir: options.cacheDir,
+      hubUrl: options.hubUrl,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     report.loaded?.(embedder, Math.round(performance.now() - t));
     return { embedder, mode: options.mode, missingModel: null };
@@ -298,8 +308,39 @@ export async function embedderForMode(
 /** The one loud line a start without the model logs: which model, why, and the ways out. */
 export function modelMissingWarning(model: string, reason: string): string {
   return (
-    `Embedding model "${model}" could not be loaded (${reason}). The bot runs WITHOUT the model: keyword search only (RETRIEVAL_MODE=lexical), ` +
-    'no cross-lingual answers. Fix: give the machine access to huggingface.co once (the model is cached), or set EMBEDDING_MODEL to a local model folder; ' +
-    'the next start that loads the model re-indexes with vectors. Set RETRIEVAL_MODE=lexical to silence this, or RETRIEVAL_MODE=hybrid to make it an error.'
+    `Embedding model "${model}" could not be loaded (${shortReason(reason)}). The bot runs WITHOUT the model: keyword search only, ` +
+    'no cross-lingual answers; new articles are indexed by their words and get vectors once the model loads. Fix: give the machine access to huggingface.co once (the model is cached), ' +
+    'or set EMBEDDING_MODEL to a local model folder. RETRIEVAL_MODE=lexical silences this, RETRIEVAL_MODE=hybrid makes it an error.'
   );
+}
+
+/**
+ * The reason of a load failure without what every such message repeats (the model's name, the
+ * ways out): its first sentence, at most 200 characters.
+ */
+export function shortReason(reason: string): string {
+  const bare = reason.replace(/^Could not load embedding model "[^"]*": /u, '');
+  const first = bare.split(/(?<=\.)\s/u)[0] ?? bare;
+  return (first.length > 200 ? `${first.slice(0, 197)}…` : first).replace(/\.$/u, '');
+}
+
+export interface DownloadProgress {
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+/** A model download's progress passed on at most every `everyMs` per file, and when a file is done. */
+export function throttledProgress(
+  report: (e: DownloadProgress) => void,
+  everyMs: number,
+): (e: DownloadProgress) => void {
+  const last = new Map<string, number>();
+  return (e) => {
+    const now = Date.now();
+    const done = e.total > 0 && e.loaded >= e.total;
+    if (done ? last.get(e.file) === -1 : now - (last.get(e.file) ?? 0) < everyMs) return;
+    last.set(e.file, done ? -1 : now);
+    report(e);
+  };
 }

@@ -47,6 +47,13 @@ export interface BuildOptions {
   dataDir: string;
   /** null: lexical-only index (RETRIEVAL_MODE=lexical), no model needed. */
   embedder: Embedder | null;
+  /**
+   * Without an embedder (the model could not be loaded): keep the live index's model and every
+   * vector of unchanged text, and index new and changed text by its words only. The manifest
+   * counts the articles left without vectors (`pendingVectors`); the next build with the model
+   * embeds them. Without it, a build without an embedder is lexical-only.
+   */
+  keepVectors?: boolean;
   maxArticleBytes?: number;
   chunker?: ChunkerSettings;
   hnsw?: HnswSettings;
@@ -75,6 +82,8 @@ export interface BuildSummary {
   readonly embedded: number;
   /** Sentence texts sent to the model (the rest were reused from the live index). */
   readonly sentencesEmbedded: number;
+  /** Articles the index has no vectors for yet (a build without the model, keepVectors). */
+  readonly pendingVectors: number;
   /** false when nothing changed and the live index was kept as it is. */
   readonly rebuilt: boolean;
   readonly warnings: readonly IngestWarning[];
@@ -124,26 +133,32 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     options.onProgress?.({ phase: 'read', done: articles.length, total: articles.length });
 
     // What the live index has, when it was built with the same model, format and chunker.
-    const modelId = embedder?.modelId ?? null;
+    const liveFolder = currentIndexFolder(dataDir);
+    const liveManifest = liveFolder ? readManifestOrNull(liveFolder) : null;
+    // The model whose vectors this build holds: the embedder's, or (offline) the live index's.
+    const vectorModel = embedder
+      ? { modelId: embedder.modelId, dimensions: embedder.dimensions }
+      : options.keepVectors && liveManifest?.modelId
+        ? { modelId: liveManifest.modelId, dimensions: liveManifest.dimensions }
+        : null;
+    const modelId = vectorModel?.modelId ?? null;
     let previousHashes = new Map<string, string>();
     let reusable = new Map<string, Float32Array>();
     let compatible = false;
-    const liveFolder = currentIndexFolder(dataDir);
-    if (liveFolder) {
+    if (liveFolder && liveManifest) {
       try {
-        const manifest = readManifest(liveFolder);
         checkCompatible(
-          manifest,
-          { modelId, ...(embedder ? { dimensions: embedder.dimensions } : {}) },
+          liveManifest,
+          { modelId, ...(vectorModel ? { dimensions: vectorModel.dimensions } : {}) },
           dataDir,
         );
         compatible =
-          manifest.modelId === modelId &&
-          JSON.stringify(manifest.chunker) === JSON.stringify(chunker);
+          liveManifest.modelId === modelId &&
+          JSON.stringify(liveManifest.chunker) === JSON.stringify(chunker);
         const store = openStoreDb(path.join(liveFolder, STORE_FILE));
         try {
           previousHashes = new Map(store.articles().map((a) => [a.id, a.hash]));
-          if (compatible && embedder) reusable = store.vectorsByTextHash();
+          if (compatible && vectorModel) reusable = store.vectorsByTextHash();
         } finally {
           store.close();
         }
@@ -174,7 +189,17 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     const chunkCount = chunked.reduce((n, c) => n + c.chunks.length, 0);
     const ingestSeconds = (performance.now() - tIngest) / 1000;
 
-    if (compatible && liveFolder && added === 0 && changed === 0 && removed === 0) {
+    // Nothing changed: the live index stays — unless the model is back for articles indexed
+    // without it.
+    const livePending = liveManifest?.pendingVectors ?? 0;
+    if (
+      compatible &&
+      liveFolder &&
+      added === 0 &&
+      changed === 0 &&
+      removed === 0 &&
+      !(embedder && livePending > 0)
+    ) {
       return {
         articles: articles.length,
         chunks: chunkCount,
@@ -184,6 +209,7 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
         unchanged,
         embedded: 0,
         sentencesEmbedded: 0,
+        pendingVectors: livePending,
         rebuilt: false,
         warnings,
         seconds: (performance.now() - t0) / 1000,
@@ -196,6 +222,14 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     const tEmbed = performance.now();
     const vectors = new Map<string, Float32Array>();
     let embedded = 0;
+    if (!embedder && vectorModel) {
+      // Offline: the vectors the live index has, nothing new.
+      for (const c of chunked)
+        for (const { hash } of c.chunks) {
+          const old = reusable.get(hash);
+          if (old) vectors.set(hash, old);
+        }
+    }
     if (embedder) {
       const missing = new Map<string, string>();
       for (const c of chunked)
@@ -232,7 +266,7 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
         const row = writer.addArticle(article);
         const sentenceIds = sentences.map((s) => {
           let hash: string | null = null;
-          if (embedder && !s.heading) {
+          if (vectorModel && !s.heading) {
             const text = article.text.slice(s.start, s.end);
             hash = textHash(text);
             sentenceTexts.set(hash, text);
@@ -276,7 +310,7 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
         if (done % 500 === 0)
           options.onProgress?.({ phase: 'store', done, total: articles.length });
       }
-      if (embedder) {
+      if (vectorModel) {
         const tSentences = performance.now();
         sentencesEmbedded = await storeSentenceVectors(
           writer,
@@ -294,8 +328,8 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     const storeSeconds = (performance.now() - tStore) / 1000 - sentenceSeconds;
 
     const tHnsw = performance.now();
-    if (embedder) {
-      const index = createHnswIndex(embedder.dimensions, labelled.length, hnswSettings);
+    if (vectorModel) {
+      const index = createHnswIndex(vectorModel.dimensions, labelled.length, hnswSettings);
       labelled.forEach(({ id, vector }, i) => {
         index.add(Array.from(vector), id);
         if (i % 1000 === 999)
@@ -306,14 +340,19 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
     }
     const hnswSeconds = (performance.now() - tHnsw) / 1000;
 
+    // Articles with a chunk the build could not give a vector (offline): embedded next time.
+    const pendingVectors = vectorModel
+      ? chunked.filter((c) => c.chunks.some((ch) => !vectors.has(ch.hash))).length
+      : 0;
     const seconds = (performance.now() - t0) / 1000;
     const manifest: Manifest = {
       formatVersion: FORMAT_VERSION,
       modelId,
-      dimensions: embedder?.dimensions ?? 0,
+      dimensions: vectorModel?.dimensions ?? 0,
       space: 'cosine',
       chunker,
-      hnsw: embedder ? { m: hnswSettings.m, efConstruction: hnswSettings.efConstruction } : null,
+      hnsw: vectorModel ? { m: hnswSettings.m, efConstruction: hnswSettings.efConstruction } : null,
+      ...(pendingVectors ? { pendingVectors } : {}),
       corpusHash: corpusHash(articles),
       builtAt: new Date().toISOString(),
       articles: articles.length,
@@ -333,6 +372,7 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
       unchanged,
       embedded,
       sentencesEmbedded,
+      pendingVectors,
       rebuilt: true,
       warnings,
       seconds,
@@ -367,7 +407,8 @@ export async function buildIndex(buildOptions: BuildOptions): Promise<BuildSumma
  */
 async function storeSentenceVectors(
   writer: StoreWriter,
-  embedder: Embedder,
+  /** null (offline): only the vectors the live index has are copied. */
+  embedder: Embedder | null,
   texts: ReadonlyMap<string, string>,
   liveFolder: string | null,
   options: Pick<BuildOptions, 'embedBatch' | 'onProgress'>,
@@ -383,7 +424,7 @@ async function storeSentenceVectors(
       const known = live?.sentenceVectorsByHash(part) ?? new Map<string, Float32Array>();
       for (const [hash, vector] of known) writer.addSentenceVector(hash, vector);
       const missing = part.filter((h) => !known.has(h));
-      if (missing.length) {
+      if (missing.length && embedder) {
         const out = await embedder.embedPassages(missing.map((h) => texts.get(h) ?? ''));
         missing.forEach((h, j) => writer.addSentenceVector(h, Float32Array.from(out[j] ?? [])));
         embedded += missing.length;
@@ -412,4 +453,12 @@ function checkpoint(
       );
     options.onProgress?.(progress);
   };
+}
+
+function readManifestOrNull(folder: string): Manifest | null {
+  try {
+    return readManifest(folder);
+  } catch {
+    return null;
+  }
 }

@@ -37,6 +37,11 @@ export interface Manifest {
   readonly articles: number;
   readonly chunks: number;
   readonly buildSeconds: number;
+  /**
+   * Articles indexed without vectors because the model could not be loaded (offline); found by
+   * their words meanwhile, embedded by the next build with the model. Absent: none.
+   */
+  readonly pendingVectors?: number;
 }
 
 export const STORE_FILE = 'store.sqlite';

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
-import { checkClaims, isCheckWorthy, statements } from '../../src/answer/claims.js';
+import { MAX_CLAIMS, checkClaims, isCheckWorthy, statements } from '../../src/answer/claims.js';
 import { type Engine, createEngine } from '../../src/answer/engine.js';
 import { claimsHtml, claimsJson } from '../../src/bot/format.js';
 import { createConfig } from '../../src/config.js';
@@ -169,6 +169,14 @@ describe('npm run check-claims', () => {
       numbers: [{ claim: '10.000 Panzer', article: '4.350 Panzer' }],
     });
     expect(Object.keys(out.claims[0]?.quotes[0] ?? {})).toEqual(['text', 'score', 'source']);
+  });
+
+  it('checks as many statements as the bot (MAX_CLAIMS) and counts the rest', () => {
+    const seven = Array.from({ length: 7 }, (_, i) => `Russland hat ${i + 2}.000 Panzer verloren.`);
+    const r = run(['--json', seven.join(' ')]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = parseJson<ReturnType<typeof claimsJson>>(r.stdout.trim());
+    expect([out.claims.length, out.unchecked]).toEqual([MAX_CLAIMS, 7 - MAX_CLAIMS]);
   });
 
   it('plain text for an argument; a bad --now is refused with the usage', () => {
